@@ -27,7 +27,7 @@ public final class KvCache implements AutoCloseable {
         if (capacity <= 0) {
             throw new IllegalArgumentException("KV cache capacity must be > 0, got " + capacity);
         }
-        this.manager = NDManager.newBaseManager(device, "kv-cache");
+        this.manager = NDManager.newBaseManager(device);
         this.capacity = capacity;
         this.keys = new NDArray[layers];
         this.values = new NDArray[layers];
