@@ -12,6 +12,9 @@ import java.util.Objects;
  * for FLOAT16 weights: a single row (decode GEMV) or any input on an accelerator is computed in fp16 (memory bound,
  * half the bytes); several rows on the CPU (prefill, vision tower) upcast the weight to fp32 for this call only,
  * because fp16 GEMM on the CPU is about 3x slower than fp32 GEMM. The bias is FLOAT32 and added in fp32.
+ *
+ * <p>Uses DJL's {@code Linear.linear} (torch {@code linear}) rather than {@code x.matMul(W.transpose())}: measured
+ * on 2 shared cores at 2048x2048, equal for one row and about 25% faster for 256 rows in fp32.
  */
 public final class Linear {
     private final NDArray weight; // [out, in]

@@ -67,7 +67,7 @@ public final class LlavaModel implements AutoCloseable {
         }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray pixels = pixelValues.toType(DataType.FLOAT32, false);
+            NDArray pixels = onDevice(pixelValues).toType(DataType.FLOAT32, false);
             NDArray features = visionTower.forward(pixels); // [N, P', Dv]
             NDArray embeddings = projector.forward(features); // [N, P', D]
             return keep(embeddings, out);
@@ -108,10 +108,9 @@ public final class LlavaModel implements AutoCloseable {
         }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDManager manager = out;
             List<NDArray> rows = new ArrayList<>();
             for (NDArray f : imageFeatures) {
-                rows.add(f.reshape(-1, config.text().hiddenSize()));
+                rows.add(onDevice(f).reshape(-1, config.text().hiddenSize()));
             }
             NDArray allFeatures = rows.isEmpty() ? null : concat(rows); // [F, D]
             List<NDArray> segments = new ArrayList<>();
@@ -130,7 +129,7 @@ public final class LlavaModel implements AutoCloseable {
                     while (j < ids.length && ids[j] != config.imageTokenIndex()) {
                         j++;
                     }
-                    segments.add(decoder.embed(ids, i, j, manager));
+                    segments.add(decoder.embed(ids, i, j, weights));
                 }
                 i = j;
             }
@@ -176,7 +175,7 @@ public final class LlavaModel implements AutoCloseable {
         }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            return keep(decoder.forward(inputEmbeds, cache, allLogits), out);
+            return keep(decoder.forward(onDevice(inputEmbeds), cache, allLogits), out);
         }
     }
 
@@ -223,6 +222,11 @@ public final class LlavaModel implements AutoCloseable {
             result = result.concat(parts.get(k), 0);
         }
         return result;
+    }
+
+    /** The array itself when it is on the model's device, else a copy there (freed with the call's scope). */
+    private NDArray onDevice(NDArray array) {
+        return array.getDevice().equals(weights.getDevice()) ? array : array.toDevice(weights.getDevice(), true);
     }
 
     /** Moves a result out of the call's scope into the caller's manager. */

@@ -209,4 +209,39 @@ class LlavaModelTest {
             assertThat(out.getManagedArrays()).containsExactly(px);
         }
     }
+
+    @Test
+    void should_give_identical_results_to_concurrent_threads() throws Exception {
+        int[][] prompts = {{1, 5, 9, 13, 17}, {1, 200, 100, 50, 25, 12}, {1, 2}, {1, 77, 78, 79}};
+        float[][] expected = new float[prompts.length][];
+        for (int p = 0; p < prompts.length; p++) {
+            expected[p] = greedyLogits(prompts[p]);
+        }
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<float[]>> futures = new java.util.ArrayList<>();
+            for (int round = 0; round < 3; round++) {
+                for (int[] prompt : prompts) {
+                    futures.add(pool.submit(() -> greedyLogits(prompt)));
+                }
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                assertThat(futures.get(i).get()).containsExactly(expected[i % prompts.length]);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Prefill then four greedy decode steps; returns the logits of the last step. */
+    private static float[] greedyLogits(int[] prompt) {
+        try (NDManager m = NDManager.newBaseManager(); KvCache cache = model.newKvCache(16)) {
+            NDArray logits = model.forward(model.embed(prompt, List.of(), m), cache, false, m);
+            for (int step = 0; step < 4; step++) {
+                int next = (int) logits.argMax(1).toLongArray()[0];
+                logits = model.forward(model.embed(new int[] {next}, List.of(), m), cache, false, m);
+            }
+            return logits.toFloatArray();
+        }
+    }
 }
