@@ -27,20 +27,28 @@ public final class ClipVisionTower {
 
     /** Pixels {@code [N, C, S, S]} to features {@code [N, P', Dv]} (P' = patches, +1 with FULL). */
     public NDArray forward(NDArray pixels) {
+        return forward(pixels, ActivationProbe.NONE);
+    }
+
+    /** As {@link #forward(NDArray)}, reporting intermediate states to {@code probe}. */
+    public NDArray forward(NDArray pixels, ActivationProbe probe) {
         NDArray h;
         try (NDArray embedded = embeddings.forward(pixels)) {
             h = preLayerNorm.forward(embedded); // [N, P, Dv]
         }
-        for (ClipEncoderLayer layer : layers) {
-            NDArray next = layer.forward(h);
+        probe.tap("vision.embeddings", h);
+        for (int i = 0; i < layers.size(); i++) {
+            NDArray next = layers.get(i).forward(h);
             h.close();
             h = next;
+            probe.tap("vision.layers." + i, h);
         }
-        if (featureSelect == FeatureSelect.FULL) {
-            return h;
+        if (featureSelect == FeatureSelect.DEFAULT) {
+            try (NDArray all = h) {
+                h = all.get(new NDIndex(":, 1:")).duplicate(); // [N, P-1, Dv]
+            }
         }
-        try (NDArray all = h) {
-            return all.get(new NDIndex(":, 1:")).duplicate();
-        }
+        probe.tap("vision.features", h);
+        return h;
     }
 }

@@ -71,22 +71,26 @@ public final class LlamaDecoder {
      * Runs the new tokens through the decoder, appending their K/V to {@code cache}, and returns logits {@code [T, V]}
      * ({@code allLogits}) or {@code [1, V]} of the last position. The cache is advanced by T only on success.
      */
-    public NDArray forward(NDArray inputEmbeds, KvCache cache, boolean allLogits) {
+    public NDArray forward(NDArray inputEmbeds, KvCache cache, boolean allLogits, ActivationProbe probe) {
         int t = (int) inputEmbeds.getShape().get(0);
         int start = cache.position();
         cache.checkRoom(t);
         NDArray cos = rotary.cos(start, t);
         NDArray sin = rotary.sin(start, t);
-        NDArray mask = t == 1 ? null : causalMask(inputEmbeds.getManager(), start, t);
+        // the rotary rows live with the weights, so the mask lands on the model's device too
+        NDArray mask = t == 1 ? null : causalMask(cos.getManager(), start, t);
         NDArray h = inputEmbeds.toType(DataType.FLOAT32, true);
+        probe.tap("decoder.embeddings", h);
         for (int i = 0; i < layers.size(); i++) {
             NDArray next = layers.get(i).forward(h, cos, sin, mask, cache, i);
             h.close();
             h = next;
+            probe.tap("decoder.layers." + i, h);
         }
         cache.advance(t);
         NDArray last = allLogits ? h : h.get(new NDIndex("{}:", t - 1)); // [T or 1, D]
         try (NDArray normed = norm.forward(last)) {
+            probe.tap("decoder.norm", normed);
             return lmHead.forward(normed);
         }
     }

@@ -56,6 +56,11 @@ public final class LlavaModel implements AutoCloseable {
      * D_text]} FLOAT32, attached to {@code out}.
      */
     public NDArray encodeImages(NDArray pixelValues, NDManager out) {
+        return encodeImages(pixelValues, out, ActivationProbe.NONE);
+    }
+
+    /** As {@link #encodeImages(NDArray, NDManager)}, reporting intermediate states to {@code probe}. */
+    public NDArray encodeImages(NDArray pixelValues, NDManager out, ActivationProbe probe) {
         ClipVisionConfig vision = config.vision();
         Shape expected = new Shape(-1, vision.numChannels(), vision.imageSize(), vision.imageSize());
         Shape shape = pixelValues.getShape();
@@ -68,8 +73,9 @@ public final class LlavaModel implements AutoCloseable {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray pixels = onDevice(pixelValues).toType(DataType.FLOAT32, false);
-            NDArray features = visionTower.forward(pixels); // [N, P', Dv]
+            NDArray features = visionTower.forward(pixels, probe); // [N, P', Dv]
             NDArray embeddings = projector.forward(features); // [N, P', D]
+            probe.tap("projector", embeddings);
             return keep(embeddings, out);
         }
     }
@@ -168,6 +174,12 @@ public final class LlavaModel implements AutoCloseable {
      * position only (what generation needs: lm_head runs on one row), attached to {@code out}.
      */
     public NDArray forward(NDArray inputEmbeds, KvCache cache, boolean allLogits, NDManager out) {
+        return forward(inputEmbeds, cache, allLogits, out, ActivationProbe.NONE);
+    }
+
+    /** As {@link #forward(NDArray, KvCache, boolean, NDManager)}, reporting intermediate states to {@code probe}. */
+    public NDArray forward(
+            NDArray inputEmbeds, KvCache cache, boolean allLogits, NDManager out, ActivationProbe probe) {
         Shape s = inputEmbeds.getShape();
         if (s.dimension() != 2 || s.get(1) != config.text().hiddenSize() || s.get(0) == 0) {
             throw new LlavaException("input embeddings must be [T, " + config.text().hiddenSize() + "] with T > 0, got "
@@ -175,7 +187,7 @@ public final class LlavaModel implements AutoCloseable {
         }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            return keep(decoder.forward(onDevice(inputEmbeds), cache, allLogits), out);
+            return keep(decoder.forward(onDevice(inputEmbeds), cache, allLogits, probe), out);
         }
     }
 

@@ -35,8 +35,7 @@ public final class PatchEmbedding {
                 .transpose(0, 2, 4, 1, 3, 5) // [N, gy, gx, C, p, p]
                 .reshape(n, grid * grid, c * patchSize * patchSize);
         NDArray embedded = projection.forward(patches); // [N, g², D]
-        NDArray cls = pixels.getManager().zeros(new ai.djl.ndarray.types.Shape(n, 1, d), embedded.getDataType())
-                .addi(classEmbedding); // [N, 1, D]
+        NDArray cls = classEmbedding.reshape(1, 1, d).repeat(0, n); // [N, 1, D]
         NDArray withCls = cls.concat(embedded, 1); // [N, g²+1, D]
         long positions = withCls.getShape().get(1);
         NDArray pos = positionEmbedding.get(new NDIndex(":{}", positions));

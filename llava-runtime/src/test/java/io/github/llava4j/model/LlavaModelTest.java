@@ -244,4 +244,25 @@ class LlavaModelTest {
             return logits.toFloatArray();
         }
     }
+
+    @Test
+    void should_report_named_taps_to_a_probe() {
+        java.util.Map<String, Shape> taps = new java.util.LinkedHashMap<>();
+        ActivationProbe probe = (name, value) -> taps.put(name, value.getShape());
+        try (NDManager m = manager.newSubManager(); KvCache cache = model.newKvCache(8)) {
+            NDArray features = model.encodeImages(pixels(m, 1, 4), m, probe);
+            model.forward(model.embed(new int[] {1, TinyLlava.IMAGE_TOKEN}, List.of(features), m), cache, false, m,
+                    probe);
+        }
+        assertThat(taps).containsExactly(
+                java.util.Map.entry("vision.embeddings", new Shape(1, 5, 32)),
+                java.util.Map.entry("vision.layers.0", new Shape(1, 5, 32)),
+                java.util.Map.entry("vision.layers.1", new Shape(1, 5, 32)),
+                java.util.Map.entry("vision.features", new Shape(1, 4, 32)),
+                java.util.Map.entry("projector", new Shape(1, 4, 64)),
+                java.util.Map.entry("decoder.embeddings", new Shape(5, 64)),
+                java.util.Map.entry("decoder.layers.0", new Shape(5, 64)),
+                java.util.Map.entry("decoder.layers.1", new Shape(5, 64)),
+                java.util.Map.entry("decoder.norm", new Shape(1, 64)));
+    }
 }
