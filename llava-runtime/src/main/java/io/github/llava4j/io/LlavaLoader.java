@@ -193,11 +193,7 @@ public final class LlavaLoader {
             throw new CheckpointException("missing tensor '" + name + "' (expected shape " + Arrays.toString(expected)
                     + ") in " + source.describe());
         }
-        long[] actual = source.shape(name);
-        if (!Arrays.equals(actual, expected)) {
-            throw new CheckpointException("tensor '" + name + "' in " + source.describe() + " has shape "
-                    + Arrays.toString(actual) + ", expected " + Arrays.toString(expected) + " from the config");
-        }
+        checkShape(name, expected);
         NDArray array = source.load(name, manager, dtype);
         if (!array.getShape().equals(new Shape(expected))) {
             throw new CheckpointException("tensor '" + name + "' loaded from " + source.describe() + " as "
@@ -218,13 +214,23 @@ public final class LlavaLoader {
         return array;
     }
 
-    /** Fails on names the model would neither load nor knowingly skip, before anything is read. */
+    /**
+     * Fails on names the model would neither load nor knowingly skip, before anything is read; tensors skipped because
+     * they are unused (vision layers past the feature layer, post_layernorm) still get their shapes checked.
+     */
     private void checkNoUnexpected() {
         Set<String> expected = expectedNames();
         Set<String> unexpected = new TreeSet<>();
         for (String name : source.names()) {
-            if (!expected.contains(name) && !ignorable(name)) {
+            if (expected.contains(name) || name.endsWith(".position_ids") || name.endsWith(".rotary_emb.inv_freq")
+                    || (name.equals(LM_HEAD) && config.text().tieWordEmbeddings())) {
+                continue;
+            }
+            long[] skippedShape = skippedVisionShape(name);
+            if (skippedShape == null) {
                 unexpected.add(name);
+            } else {
+                checkShape(name, skippedShape);
             }
         }
         if (!unexpected.isEmpty()) {
@@ -234,22 +240,41 @@ public final class LlavaLoader {
         }
     }
 
-    private boolean ignorable(String name) {
-        if (name.endsWith(".position_ids") || name.endsWith(".rotary_emb.inv_freq")) {
-            return true;
-        }
-        if (name.startsWith(VISION + "post_layernorm.")) {
-            return true;
-        }
-        if (name.equals(LM_HEAD) && config.text().tieWordEmbeddings()) {
-            return true;
+    /** Expected shape of an unused vision tensor (not loaded), or null when the name is not one. */
+    private long[] skippedVisionShape(String name) {
+        long d = config.vision().hiddenSize();
+        long inner = config.vision().intermediateSize();
+        if (name.equals(VISION + "post_layernorm.weight") || name.equals(VISION + "post_layernorm.bias")) {
+            return new long[] {d};
         }
         Matcher m = VISION_LAYER.matcher(name);
-        if (m.matches()) {
-            int layer = Integer.parseInt(m.group(1));
-            return layer >= config.visionLayersToRun() && layer < config.vision().numHiddenLayers();
+        if (!m.matches()) {
+            return null;
         }
-        return false;
+        int layer = Integer.parseInt(m.group(1));
+        if (layer < config.visionLayersToRun() || layer >= config.vision().numHiddenLayers()) {
+            return null;
+        }
+        String suffix = name.substring((VISION + "encoder.layers." + layer + ".").length());
+        return switch (suffix) {
+            case "self_attn.q_proj.weight", "self_attn.k_proj.weight", "self_attn.v_proj.weight",
+                    "self_attn.out_proj.weight" -> new long[] {d, d};
+            case "mlp.fc1.weight" -> new long[] {inner, d};
+            case "mlp.fc2.weight" -> new long[] {d, inner};
+            case "mlp.fc1.bias" -> new long[] {inner};
+            case "self_attn.q_proj.bias", "self_attn.k_proj.bias", "self_attn.v_proj.bias", "self_attn.out_proj.bias",
+                    "mlp.fc2.bias", "layer_norm1.weight", "layer_norm1.bias", "layer_norm2.weight",
+                    "layer_norm2.bias" -> new long[] {d};
+            default -> null;
+        };
+    }
+
+    private void checkShape(String name, long[] expected) {
+        long[] actual = source.shape(name);
+        if (!Arrays.equals(actual, expected)) {
+            throw new CheckpointException("tensor '" + name + "' in " + source.describe() + " has shape "
+                    + Arrays.toString(actual) + ", expected " + Arrays.toString(expected) + " from the config");
+        }
     }
 
     private Set<String> expectedNames() {

@@ -66,14 +66,29 @@ class LlavaLoaderTest {
     }
 
     @Test
+    void should_check_shapes_of_unused_vision_tensors_it_skips() {
+        Map<String, Tensor> w = weights();
+        w.put("vision_tower.vision_model.encoder.layers.2.mlp.fc1.weight", new Tensor(new float[4], new long[] {2, 2}));
+        assertThatThrownBy(() -> load(w, CONFIG))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("tensor 'vision_tower.vision_model.encoder.layers.2.mlp.fc1.weight'")
+                .hasMessageContaining("has shape [2, 2], expected [64, 32]");
+        Map<String, Tensor> w2 = weights();
+        w2.put("vision_tower.vision_model.post_layernorm.bias", new Tensor(new float[3], new long[] {3}));
+        assertThatThrownBy(() -> load(w2, CONFIG)).hasMessageContaining("expected [32]");
+    }
+
+    @Test
     void should_reject_unexpected_tensors() {
         Map<String, Tensor> w = weights();
         w.put("language_model.model.layers.2.mlp.up_proj.weight", new Tensor(new float[4], new long[] {2, 2}));
         w.put("multi_modal_projector.linear_3.weight", new Tensor(new float[4], new long[] {2, 2}));
+        w.put("vision_tower.vision_model.encoder.layers.3.mlp.fc1.weight", new Tensor(new float[4], new long[] {2, 2}));
         assertThatThrownBy(() -> load(w, CONFIG))
                 .isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("unexpected tensors language_model.model.layers.2.mlp.up_proj.weight, "
-                        + "multi_modal_projector.linear_3.weight in in-memory tensors");
+                        + "multi_modal_projector.linear_3.weight, "
+                        + "vision_tower.vision_model.encoder.layers.3.mlp.fc1.weight in in-memory tensors");
     }
 
     @Test
