@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.llava4j.LlavaException;
 import io.github.llava4j.config.LlamaTextConfig;
 import java.util.List;
 
@@ -54,7 +55,7 @@ public final class LlamaDecoder {
         long[] slice = new long[to - from];
         for (int i = from; i < to; i++) {
             if (ids[i] < 0 || ids[i] >= vocab) {
-                throw new IllegalArgumentException(
+                throw new LlavaException(
                         "token id " + ids[i] + " at position " + i + " is outside the vocabulary of " + vocab);
             }
             slice[i - from] = ids[i];

@@ -18,8 +18,9 @@ import java.util.Objects;
  * threads; each thread (or sequence) brings its own {@link KvCache}.
  *
  * <p>Every call runs one sequence (batch size 1). Temporaries of a call are freed before it returns (an
- * {@link NDScope} per call); only the returned array survives, attached to the caller's {@code out} manager. Closing
- * the model frees the weights.
+ * {@link NDScope} per call); only the returned array survives, attached to the caller's {@code out} manager (it is
+ * not registered in any {@code NDScope} the caller has open, so close it or {@code out}). Inputs on another device are
+ * copied to the model's device; results stay there. Closing the model frees the weights.
  */
 public final class LlavaModel implements AutoCloseable {
     private final LlavaConfig config;
@@ -100,12 +101,11 @@ public final class LlavaModel implements AutoCloseable {
         long featureRows = 0;
         for (NDArray f : imageFeatures) {
             Shape s = f.getShape();
-            long rows = s.dimension() == 3 ? s.get(0) * s.get(1) : s.get(0);
-            if (s.get(s.dimension() - 1) != config.text().hiddenSize() || s.dimension() < 2 || s.dimension() > 3) {
+            if (s.dimension() < 2 || s.dimension() > 3 || s.get(s.dimension() - 1) != config.text().hiddenSize()) {
                 throw new LlavaException("image features must be [S, " + config.text().hiddenSize() + "] or [n, S, "
                         + config.text().hiddenSize() + "], got " + s);
             }
-            featureRows += rows;
+            featureRows += s.dimension() == 3 ? s.get(0) * s.get(1) : s.get(0);
         }
         if (positions != featureRows) {
             throw new LlavaException("Image features and image tokens do not match: tokens: " + positions

@@ -151,6 +151,9 @@ class LlavaModelTest {
                     .hasMessageStartingWith("Image features and image tokens do not match: tokens: 8, features: 4");
             assertThatThrownBy(() -> model.embed(new int[] {1, 5}, List.of(features), m))
                     .hasMessageStartingWith("Image features and image tokens do not match: tokens: 0, features: 4");
+            assertThatThrownBy(() -> model.embed(new int[] {1, 300}, List.of(), m))
+                    .isInstanceOf(LlavaException.class)
+                    .hasMessage("token id 300 at position 1 is outside the vocabulary of 300");
         }
     }
 
