@@ -1,0 +1,110 @@
+package io.github.llava4j.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.github.llava4j.LlavaException;
+import io.github.llava4j.config.LlamaTextConfig;
+import java.util.List;
+
+/**
+ * The LLaMA causal language model: token embeddings, decoder layers, final RMSNorm and {@code lm_head} (which may be
+ * the very same array as the embeddings when they are tied).
+ */
+public final class LlamaDecoder {
+    private final LlamaTextConfig config;
+    private final NDArray embedTokens; // [V, D], f32 or f16
+    private final List<LlamaDecoderLayer> layers;
+    private final RmsNorm norm;
+    private final Linear lmHead; // [V, D]
+    private final RotaryEmbedding rotary;
+
+    public LlamaDecoder(
+            LlamaTextConfig config,
+            NDArray embedTokens,
+            List<LlamaDecoderLayer> layers,
+            RmsNorm norm,
+            Linear lmHead,
+            RotaryEmbedding rotary) {
+        this.config = config;
+        this.embedTokens = embedTokens;
+        this.layers = List.copyOf(layers);
+        this.norm = norm;
+        this.lmHead = lmHead;
+        this.rotary = rotary;
+    }
+
+    public LlamaTextConfig config() {
+        return config;
+    }
+
+    public int numLayers() {
+        return layers.size();
+    }
+
+    /** The longest sequence the rotary table covers. */
+    public int maxPositions() {
+        return rotary.maxPositions();
+    }
+
+    /** Embeddings {@code [n, D]} FLOAT32 of {@code ids[from, to)}, created in {@code manager}. */
+    public NDArray embed(int[] ids, int from, int to, NDManager manager) {
+        long vocab = embedTokens.getShape().get(0);
+        long[] slice = new long[to - from];
+        for (int i = from; i < to; i++) {
+            if (ids[i] < 0 || ids[i] >= vocab) {
+                throw new LlavaException(
+                        "token id " + ids[i] + " at position " + i + " is outside the vocabulary of " + vocab);
+            }
+            slice[i - from] = ids[i];
+        }
+        try (NDArray index = manager.create(slice);
+                NDArray rows = embedTokens.get(new NDIndex("{}", index))) {
+            NDArray result = rows.toType(DataType.FLOAT32, true); // a copy, even when already f32
+            result.attach(manager);
+            return result;
+        }
+    }
+
+    /**
+     * Runs the new tokens through the decoder, appending their K/V to {@code cache}, and returns logits {@code [T, V]}
+     * ({@code allLogits}) or {@code [1, V]} of the last position. The cache is advanced by T only on success.
+     */
+    public NDArray forward(NDArray inputEmbeds, KvCache cache, boolean allLogits, ActivationProbe probe) {
+        int t = (int) inputEmbeds.getShape().get(0);
+        int start = cache.position();
+        cache.checkRoom(t);
+        NDArray cos = rotary.cos(start, t);
+        NDArray sin = rotary.sin(start, t);
+        // the rotary rows live with the weights, so the mask lands on the model's device too
+        NDArray mask = t == 1 ? null : causalMask(cos.getManager(), start, t);
+        NDArray h = inputEmbeds.toType(DataType.FLOAT32, true);
+        probe.tap("decoder.embeddings", h);
+        for (int i = 0; i < layers.size(); i++) {
+            NDArray next = layers.get(i).forward(h, cos, sin, mask, cache, i);
+            h.close();
+            h = next;
+            probe.tap("decoder.layers." + i, h);
+        }
+        cache.advance(t);
+        NDArray last = allLogits ? h : h.get(new NDIndex("{}:", t - 1)); // [T or 1, D]
+        try (NDArray normed = norm.forward(last)) {
+            probe.tap("decoder.norm", normed);
+            return lmHead.forward(normed);
+        }
+    }
+
+    /** {@code [T, start+T]}: 0 where key j may be seen by query i (j <= start+i), -inf elsewhere. */
+    private static NDArray causalMask(NDManager manager, int start, int t) {
+        int total = start + t;
+        float[] values = new float[t * total];
+        for (int i = 0; i < t; i++) {
+            for (int j = start + i + 1; j < total; j++) {
+                values[i * total + j] = Float.NEGATIVE_INFINITY;
+            }
+        }
+        return manager.create(values, new Shape(t, total));
+    }
+}
