@@ -1,7 +1,9 @@
 package io.github.llava4j.image;
 
 import io.github.llava4j.ImageException;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,6 +19,7 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
@@ -108,6 +111,10 @@ public final class ImageLoader {
                 ImageReadParam param = reader.getDefaultReadParam();
                 BufferedImage image;
                 try {
+                    ImageTypeSpecifier embedded = embeddedRgbType(reader);
+                    if (embedded != null) {
+                        param.setDestinationType(embedded);
+                    }
                     image = reader.read(0, param);
                 } catch (IOException | RuntimeException e) {
                     throw corrupt(format, source, e);
@@ -127,6 +134,26 @@ public final class ImageLoader {
         } catch (OutOfMemoryError e) {
             throw new ImageException("out of memory decoding image " + source + "; lower Options.maxPixels", e);
         }
+    }
+
+    /**
+     * The reader's image type in the file's own (embedded ICC) RGB colour space, if it offers one. Decoding into it
+     * keeps the stored values, as PIL does (PIL never applies ICC profiles); the default type would convert them to
+     * sRGB, which moved rocket.jpg's pixels by up to 19 levels. CMYK/YCCK files still get the reader's ICC-managed
+     * conversion to sRGB, where PIL's naive CMYK formula would differ anyway.
+     */
+    private static ImageTypeSpecifier embeddedRgbType(ImageReader reader) throws IOException {
+        Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+        while (types != null && types.hasNext()) {
+            ImageTypeSpecifier type = types.next();
+            ColorModel cm = type.getColorModel();
+            ColorSpace cs = cm.getColorSpace();
+            if (cs.getType() == ColorSpace.TYPE_RGB && !cs.isCS_sRGB() && cm.getNumComponents() == 3
+                    && !cm.hasAlpha()) {
+                return type;
+            }
+        }
+        return null;
     }
 
     private void checkSize(int width, int height, String format, String source) {
