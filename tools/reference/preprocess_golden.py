@@ -98,6 +98,24 @@ def synthetic_inputs():
     return ["synthetic/" + n for n in made]
 
 
+def other_formats():
+    """Small files in the other formats the loader supports, decoded by PIL for a decode-only comparison."""
+    rng = np.random.RandomState(99)
+    rgb = Image.fromarray(rng.randint(0, 256, size=(12, 17, 3)).astype(np.uint8), "RGB")
+    rgb.save(os.path.join(SYN, "lossless_17x12.webp"), lossless=True)
+    rgb.save(os.path.join(SYN, "rgb_17x12.bmp"))
+    rgb.quantize(32).save(os.path.join(SYN, "palette_17x12.gif"))
+    # CMYK JPEG (PIL writes an Adobe APP14 marker): quadrants white, cyan, magenta, black. PIL converts CMYK
+    # naively while Java's reader uses an ICC profile, so the Java test checks the colours only roughly.
+    cmyk = np.zeros((16, 16, 4), dtype=np.uint8)
+    cmyk[:8, 8:] = (255, 0, 0, 0)
+    cmyk[8:, :8] = (0, 255, 0, 0)
+    cmyk[8:, 8:] = (0, 0, 0, 255)
+    Image.fromarray(cmyk, "CMYK").save(os.path.join(SYN, "cmyk_16x16.jpg"), quality=95)
+    return [("synthetic/lossless_17x12.webp", True), ("synthetic/rgb_17x12.bmp", True),
+            ("synthetic/palette_17x12.gif", True), ("synthetic/cmyk_16x16.jpg", False)]
+
+
 def to_rgb(im, composite):
     if not composite or im.mode == "RGB":
         return im.convert("RGB")
@@ -177,6 +195,13 @@ def main():
         case["pixels"].append({"mode": "CROP", "size": 28, "shortest_edge": 20, **describe(px, seed=7 * k)})
         cases.append(case)
 
+    decode_only = []
+    for k, (rel, exact) in enumerate(other_formats()):
+        src = Image.open(os.path.join(RES, rel))
+        rgb = np.asarray(src.convert("RGB"), dtype=np.uint8)
+        decode_only.append({"input": rel, "mode": src.mode, "exact": exact, "width": src.size[0],
+                            "height": src.size[1], "rgb": describe(rgb, seed=k)})
+
     # PIL's exif_transpose operations on an asymmetric 5x3 image, one per EXIF orientation value.
     base = np.arange(5 * 3 * 3, dtype=np.uint8).reshape(3, 5, 3)
     orientations = {}
@@ -193,7 +218,7 @@ def main():
               "pil": Image.__version__ if hasattr(Image, "__version__") else "",
               "numpy": np.__version__, "mean": MEAN, "std": STD,
               "exif_base": {"width": 5, "height": 3, "data": b64(base)},
-              "exif_orientations": orientations, "cases": cases}
+              "exif_orientations": orientations, "decode_only": decode_only, "cases": cases}
     os.makedirs(os.path.dirname(GOLDEN), exist_ok=True)
     with open(GOLDEN, "w") as f:
         json.dump(golden, f, separators=(",", ":"))
