@@ -25,6 +25,7 @@ import os
 import sys
 
 import numpy as np
+import PIL
 from PIL import Image, ImageOps
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -34,7 +35,7 @@ GOLDEN = os.path.join(RES, "golden", "preprocess_golden.json")
 
 MEAN = [0.48145466, 0.4578275, 0.40821073]
 STD = [0.26862954, 0.26130258, 0.27577711]
-FULL_LIMIT = 12_000          # store arrays with at most this many elements in full, else hash + samples
+FULL_LIMIT = 20_000          # store arrays with at most this many elements in full, else hash + samples
 N_SAMPLES = 48
 
 
@@ -112,7 +113,10 @@ def other_formats():
     cmyk[8:, :8] = (0, 255, 0, 0)
     cmyk[8:, 8:] = (0, 0, 0, 255)
     Image.fromarray(cmyk, "CMYK").save(os.path.join(SYN, "cmyk_16x16.jpg"), quality=95)
-    return [("synthetic/lossless_17x12.webp", True), ("synthetic/rgb_17x12.bmp", True),
+    # 4:2:0 chroma subsampling: decoders differ if their upsampling differs (PIL uses libjpeg-turbo, Java libjpeg 6b)
+    cat = Image.open(os.path.join(RES, "chelsea.png")).convert("RGB").resize((97, 65), Image.BICUBIC)
+    cat.save(os.path.join(SYN, "chelsea_97x65_420.jpg"), quality=85, subsampling=2)
+    return [("synthetic/chelsea_97x65_420.jpg", True), ("synthetic/lossless_17x12.webp", True), ("synthetic/rgb_17x12.bmp", True),
             ("synthetic/palette_17x12.gif", True), ("synthetic/cmyk_16x16.jpg", False)]
 
 
@@ -215,7 +219,7 @@ def main():
         orientations[str(o)] = {"width": out.size[0], "height": out.size[1], "data": b64(arr)}
 
     golden = {"generator": "tools/reference/preprocess_golden.py",
-              "pil": Image.__version__ if hasattr(Image, "__version__") else "",
+              "pil": PIL.__version__,
               "numpy": np.__version__, "mean": MEAN, "std": STD,
               "exif_base": {"width": 5, "height": 3, "data": b64(base)},
               "exif_orientations": orientations, "decode_only": decode_only, "cases": cases}

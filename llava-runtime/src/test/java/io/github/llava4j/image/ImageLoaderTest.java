@@ -106,7 +106,8 @@ class ImageLoaderTest {
     }
 
     @Test
-    void should_decode_webp_bmp_and_gif_exactly_like_PIL() {
+    void should_decode_webp_bmp_gif_and_subsampled_jpeg_exactly_like_PIL() {
+        int checked = 0;
         for (JsonNode c : Golden.root().get("decode_only")) {
             if (!c.get("exact").asBoolean()) {
                 continue;
@@ -116,7 +117,9 @@ class ImageLoaderTest {
             assertThat(rgb.width()).as(input).isEqualTo(c.get("width").asInt());
             assertThat(rgb.rgb()).as(input + " RGB bytes vs PIL convert('RGB')")
                     .isEqualTo(Golden.base64(c.get("rgb").get("data")));
+            checked++;
         }
+        assertThat(checked).isEqualTo(4);
     }
 
     @Test
