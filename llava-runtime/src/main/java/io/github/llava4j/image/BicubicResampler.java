@@ -1,5 +1,7 @@
 package io.github.llava4j.image;
 
+import java.util.Arrays;
+
 /**
  * Resizes an {@link RgbImage} exactly as Pillow's {@code Image.resize(size, Image.BICUBIC)} does for 8-bit RGB,
  * so that preprocessing matches the PIL-based reference pipelines byte for byte.
@@ -130,7 +132,7 @@ public final class BicubicResampler {
         byte[] dst = new byte[outHeight * stride];
         int[] acc = new int[stride];
         for (int yy = 0; yy < outHeight; yy++) {
-            java.util.Arrays.fill(acc, 1 << (PRECISION_BITS - 1));
+            Arrays.fill(acc, 1 << (PRECISION_BITS - 1));
             int base = yy * c.ksize();
             int ymin = c.start()[yy];
             int n = c.count()[yy];

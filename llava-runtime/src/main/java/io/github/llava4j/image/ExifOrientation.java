@@ -26,7 +26,7 @@ final class ExifOrientation {
             }
             int value = ifd0.getInt(ExifIFD0Directory.TAG_ORIENTATION);
             return value >= 1 && value <= 8 ? value : 1;
-        } catch (Exception | StackOverflowError e) {
+        } catch (Exception e) {
             // broken metadata must not make a decodable image unusable; PIL also ignores what it cannot parse
             return 1;
         }

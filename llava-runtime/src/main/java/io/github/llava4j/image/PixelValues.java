@@ -1,5 +1,7 @@
 package io.github.llava4j.image;
 
+import java.util.Arrays;
+
 /**
  * The tensor the vision tower consumes for one image: float32 values in CHW layout (what transformers calls
  * {@code pixel_values[0]}), plus a key identifying how they were produced.
@@ -33,6 +35,19 @@ public record PixelValues(float[] chw, int channels, int height, int width, Stri
     /** Value at channel {@code c}, row {@code y}, column {@code x}. */
     public float get(int c, int y, int x) {
         return chw[(c * height + y) * width + x];
+    }
+
+    /** Equal when shape, key and every value (bitwise, as {@link Arrays#equals(float[], float[])}) are equal. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PixelValues other && channels == other.channels && height == other.height
+                && width == other.width && preprocessingKey.equals(other.preprocessingKey)
+                && Arrays.equals(chw, other.chw);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * (31 * channels + height) + width) + Arrays.hashCode(chw);
     }
 
     @Override
