@@ -538,6 +538,52 @@ def greedy(v, w, expanded, feats):
     return prefill_logits, steps, ids[prompt_len:]
 
 
+def self_check_blocks(v, w):
+    """Cross-checks of hand-written blocks against independent torch implementations."""
+    g = torch.Generator().manual_seed(7)
+    vc, tc = v["vision"], v["text"]
+    # CLIP self-attention == torch.nn.MultiheadAttention with the same q/k/v/out weights
+    D = vc["hidden_size"]
+    lp = "vision_tower.vision_model.encoder.layers.0.self_attn."
+    mha = torch.nn.MultiheadAttention(D, vc["num_attention_heads"], bias=True, batch_first=True)
+    with torch.no_grad():
+        mha.in_proj_weight.copy_(torch.cat([w[lp + n + ".weight"] for n in ("q_proj", "k_proj", "v_proj")]))
+        mha.in_proj_bias.copy_(torch.cat([w[lp + n + ".bias"] for n in ("q_proj", "k_proj", "v_proj")]))
+        mha.out_proj.weight.copy_(w[lp + "out_proj.weight"])
+        mha.out_proj.bias.copy_(w[lp + "out_proj.bias"])
+    x = torch.randn(2, 5, D, generator=g)
+    heads = vc["num_attention_heads"]
+    hd = D // heads
+    q = linear(x, w, lp + "q_proj").view(2, 5, heads, hd).transpose(1, 2)
+    k = linear(x, w, lp + "k_proj").view(2, 5, heads, hd).transpose(1, 2)
+    val = linear(x, w, lp + "v_proj").view(2, 5, heads, hd).transpose(1, 2)
+    mine = linear((torch.softmax(q @ k.transpose(-1, -2) * hd ** -0.5, -1) @ val).transpose(1, 2).reshape(2, 5, D),
+                  w, lp + "out_proj")
+    with torch.no_grad():
+        ref = mha(x, x, x, need_weights=False)[0]
+    assert torch.allclose(mine, ref, atol=1e-5), "CLIP attention differs from nn.MultiheadAttention"
+    # repeat_interleave == HF repeat_kv (expand [B, KV, rep, T, hd] then reshape)
+    kvh, rep = tc["num_key_value_heads"], tc["num_attention_heads"] // tc["num_key_value_heads"]
+    kv = torch.randn(1, kvh, 3, 4, generator=g)
+    hf = kv[:, :, None].expand(1, kvh, rep, 3, 4).reshape(1, kvh * rep, 3, 4)
+    assert torch.equal(kv.repeat_interleave(rep, dim=1), hf)
+    # rotate-half RoPE == complex rotation of (x[j], x[j + hd/2]) pairs by angle p * inv_freq[j]
+    hd = tc["hidden_size"] // tc["num_attention_heads"]
+    cos, sin = rope_cos_sin(6, hd, tc["rope_theta"])
+    x = torch.randn(6, hd, generator=g)
+    mine = x * cos + rotate_half(x) * sin
+    ang = cos[:, :hd // 2] + 1j * sin[:, :hd // 2]
+    z = torch.complex(x[:, :hd // 2], x[:, hd // 2:]) * ang
+    assert torch.allclose(mine, torch.cat([z.real, z.imag], -1), atol=1e-5), "RoPE differs from complex form"
+    # RMSNorm / quick_gelu / erf GELU against their formulas in float64
+    x = torch.randn(3, 8, generator=g)
+    x64 = x.double()
+    assert torch.allclose(rms_norm(x, torch.ones(8), 1e-6).double(),
+                          x64 / torch.sqrt((x64 ** 2).mean(-1, keepdim=True) + 1e-6), atol=1e-6)
+    assert torch.allclose(F.gelu(x).double(), 0.5 * x64 * (1 + torch.erf(x64 / math.sqrt(2))), atol=1e-6)
+    assert torch.allclose(quick_gelu(x).double(), x64 / (1 + torch.exp(-1.702 * x64)), atol=1e-6)
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # Cases and golden files
 # ----------------------------------------------------------------------------------------------------------------
@@ -571,6 +617,7 @@ def run_variant(v, images):
     if v["naming"] == "new":
         inv = {disk_name(k, "new"): k for k in make_weights(v)}
         w = {inv[k]: t for k, t in w.items()}
+    self_check_blocks(v, w)
     size = v["vision"]["image_size"]
     mode = "pad" if v["do_pad"] else "crop"
     cases = []
@@ -579,6 +626,10 @@ def run_variant(v, images):
         feats = image_features(v, w, torch.from_numpy(np.stack(pix))) if pix else None
         expanded = expand_ids(v, c["compact"])
         logits, steps, gen = greedy(v, w, expanded, feats)
+        if feats is not None:  # the images must actually influence the output
+            mask = torch.tensor([t == image_token_index(v) for t in expanded])
+            blind = llama_logits(v, w, embed(v, w, expanded, mask, torch.zeros_like(feats)))[-1]
+            assert (blind - logits).abs().max() > 1e-2, "image features do not influence the logits"
         assert image_token_index(v) not in gen, f"{v['name']}/{c['name']} generated the image token"
         cases.append({
             "name": c["name"],
