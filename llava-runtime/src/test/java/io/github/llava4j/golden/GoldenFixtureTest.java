@@ -11,6 +11,8 @@ import io.github.llava4j.config.ImageMode;
 import io.github.llava4j.config.LlavaConfig;
 import io.github.llava4j.config.PreprocessorConfig;
 import io.github.llava4j.config.ProjectorType;
+import io.github.llava4j.image.ImagePreprocessor;
+import io.github.llava4j.image.PixelValues;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -159,6 +161,25 @@ class GoldenFixtureTest {
                 BufferedImage decoded = ImageIO.read(g.imagePath(image).toFile());
                 assertThat(decoded).as(image.file()).isNotNull();
                 assertThat(decoded.getWidth()).isNotEqualTo(decoded.getHeight());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("checkpoints")
+    void should_preprocess_golden_images_to_reference_pixels(String checkpoint) {
+        GoldenFixture g = GoldenFixture.load(checkpoint);
+        LlavaConfig config = ConfigReader.readLlavaConfig(g.dir());
+        ImagePreprocessor preprocessor = new ImagePreprocessor(
+                ConfigReader.readPreprocessorConfig(g.dir(), config.vision().imageSize()));
+        for (GoldenFixture.Case c : g.cases()) {
+            for (GoldenFixture.ImageInput image : c.images()) {
+                PixelValues actual = preprocessor.preprocess(g.imagePath(image));
+
+                assertThat(actual.shape()).containsExactly(3L, image.shape()[1], image.shape()[2]);
+                // same uint8 bicubic result and float32 arithmetic as the PIL/numpy reference: bit-exact
+                assertThat(actual.chw()).as("%s %s (%s)", checkpoint, image.file(), image.mode())
+                        .containsExactly(image.pixelValues());
             }
         }
     }
