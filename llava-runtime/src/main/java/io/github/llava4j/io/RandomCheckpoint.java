@@ -43,6 +43,7 @@ public final class RandomCheckpoint {
     private final TensorNames.Scheme scheme;
     private final int shards;
     private final double std;
+    private final double normNoise;
     private final Path tokenizerJson;
 
     private RandomCheckpoint(Builder b) {
@@ -52,6 +53,7 @@ public final class RandomCheckpoint {
         this.scheme = b.scheme;
         this.shards = b.shards;
         this.std = b.std;
+        this.normNoise = b.normNoise;
         this.tokenizerJson = b.tokenizerJson;
     }
 
@@ -59,7 +61,10 @@ public final class RandomCheckpoint {
         return new Builder(config);
     }
 
-    /** Options of a random checkpoint; defaults: seed 0, F32, OLD names, 1 file, std 0.02, no tokenizer. */
+    /**
+     * Options of a random checkpoint; defaults: seed 0, F32, OLD names, 1 file, std 0.02, norm noise 0.1, no
+     * tokenizer.
+     */
     public static final class Builder {
         private final LlavaConfig config;
         private long seed;
@@ -67,6 +72,7 @@ public final class RandomCheckpoint {
         private TensorNames.Scheme scheme = TensorNames.Scheme.OLD;
         private int shards = 1;
         private double std = 0.02;
+        private double normNoise = 0.1;
         private Path tokenizerJson;
 
         private Builder(LlavaConfig config) {
@@ -101,12 +107,21 @@ public final class RandomCheckpoint {
             return this;
         }
 
-        /** Standard deviation of weights (and of the noise added to norm weights of 1). */
+        /** Standard deviation of weights, biases and embeddings. */
         public Builder std(double std) {
             if (!(std >= 0)) {
                 throw new IllegalArgumentException("std must be >= 0, got " + std);
             }
             this.std = std;
+            return this;
+        }
+
+        /** Standard deviation of the noise around 1 of norm weights (default 0.1, visible even in bf16). */
+        public Builder normNoise(double normNoise) {
+            if (!(normNoise >= 0)) {
+                throw new IllegalArgumentException("normNoise must be >= 0, got " + normNoise);
+            }
+            this.normNoise = normNoise;
             return this;
         }
 
@@ -274,7 +289,7 @@ public final class RandomCheckpoint {
                 String canonical = TensorNames.canonical(spec.name());
                 SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + canonical.hashCode());
                 boolean isNormWeight = isNormWeight(canonical);
-                double scale = std * SQRT3;
+                double scale = (isNormWeight ? normNoise : std) * SQRT3;
                 long count = TensorInfo.elementCount(spec.shape());
                 for (long done = 0; done < count; done += CHUNK) {
                     int n = (int) Math.min(CHUNK, count - done);
