@@ -83,6 +83,32 @@ class RandomCheckpointTest {
     }
 
     @Test
+    void should_load_into_the_model_through_llava_loader_zero_copy_and_converted() {
+        Path f32 = dir.resolve("f32");
+        Path bf16 = dir.resolve("bf16");
+        RandomCheckpoint.builder(ModelPresets.tiny()).seed(1).write(f32);
+        RandomCheckpoint.builder(ModelPresets.tiny()).seed(1).dtype(DType.BF16).scheme(TensorNames.Scheme.NEW).shards(2)
+                .write(bf16);
+        for (Path folder : new Path[] {f32, bf16}) {
+            for (DataType dtype : new DataType[] {DataType.FLOAT32, DataType.FLOAT16}) {
+                LlavaConfig config = ConfigReader.readLlavaConfig(folder);
+                try (Checkpoint ckpt = Checkpoint.open(folder);
+                        io.github.llava4j.model.LlavaModel model =
+                                LlavaLoader.load(ckpt, config, dtype, ai.djl.Device.cpu());
+                        NDManager manager = NDManager.newBaseManager()) {
+                    float[] features = model.encodeImages(
+                                    manager.ones(new ai.djl.ndarray.types.Shape(1, 3, 28, 28)).mul(0.5f), manager)
+                            .toType(DataType.FLOAT32, false).toFloatArray();
+                    assertThat(features).as("%s as %s", folder, dtype).hasSize(4 * 64);
+                    for (float v : features) {
+                        assertThat(Float.isFinite(v)).isTrue();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void should_be_deterministic_per_seed() throws IOException {
         RandomCheckpoint.builder(ModelPresets.tiny()).seed(5).dtype(DType.F16).write(dir.resolve("a"));
         RandomCheckpoint.builder(ModelPresets.tiny()).seed(5).dtype(DType.F16).write(dir.resolve("b"));

@@ -201,6 +201,23 @@ class SafeTensorsTest {
     }
 
     @Test
+    void should_refuse_to_map_a_tensor_over_2_gib() throws IOException {
+        long big = 3L << 30;
+        Path f = raw("{" + entry("huge", "U8", "[" + big + "]", 0, big) + "}", 0);
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+            ch.truncate(Files.size(f)); // no-op; a sparse extension follows
+            ch.write(ByteBuffer.wrap(new byte[] {0}), Files.size(f) + big - 1);
+        }
+        try (SafeTensors st = SafeTensors.open(f)) {
+            assertThat(st.info("huge").byteLength()).isEqualTo(big);
+            assertThatThrownBy(() -> st.map("huge"))
+                    .isInstanceOf(CheckpointException.class)
+                    .hasMessage(f + ": tensor 'huge' is 3221225472 bytes, more than the 2 GiB (2147483647 bytes) one"
+                            + " Java 17 mapping can hold");
+        }
+    }
+
+    @Test
     void should_stream_tensors_in_chunks_and_move_the_file_into_place_only_when_finished() throws IOException {
         Path target = dir.resolve("stream.safetensors");
         List<Spec> specs = List.of(new Spec("a", DType.F32, new long[] {4}), new Spec("b", DType.F16, new long[] {2}));
