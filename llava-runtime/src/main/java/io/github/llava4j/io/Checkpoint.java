@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  * {@link ByteBuffer} ({@code torch::from_blob}) and keeps a reference to it in the NDArray, so the tensor reads the
  * file's mapped pages. Such tensors are backed by read-only memory: in-place operations on them must not be done
  * (the model only writes into activations). Otherwise the bytes are converted in Java (BF16 to F32/F16, F16 to F32,
- * F32 to F16) chunk by chunk into one direct buffer that DJL wraps in the same way.
+ * F32 to F16) straight from the mapped pages into one direct buffer that DJL wraps in the same way.
  *
  * <p>{@link #close()} closes the files; mapped memory is released by the garbage collector on Java 17 once no
  * NDArray refers to it.
@@ -40,7 +40,6 @@ public final class Checkpoint implements TensorSource, AutoCloseable {
     public static final String SINGLE_FILE = "model.safetensors";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int CHUNK_ELEMENTS = 1 << 16;
 
     private record Entry(SafeTensors file, TensorInfo info) {}
 
@@ -235,11 +234,9 @@ public final class Checkpoint implements TensorSource, AutoCloseable {
             throw new CheckpointException("tensor '" + canonicalName + "' in " + e.file().path() + " would take "
                     + outBytes + " bytes as " + target + ", more than one 2 GiB buffer");
         }
+        // straight from the mapped pages into the one buffer DJL wraps: no float[] or heap copy in between
         ByteBuffer out = ByteBuffer.allocateDirect((int) outBytes).order(ByteOrder.LITTLE_ENDIAN);
-        for (long done = 0; done < count; done += CHUNK_ELEMENTS) {
-            int n = (int) Math.min(CHUNK_ELEMENTS, count - done);
-            HalfFloats.convert(mapped, info.dtype(), out, target, n);
-        }
+        HalfFloats.convert(mapped, info.dtype(), out, target, (int) count);
         out.flip();
         return manager.create(out, shape, dtype);
     }

@@ -98,6 +98,30 @@ public final class HalfFloats {
         if (!from.isWeightType() || !to.isWeightType()) {
             throw new IllegalArgumentException("cannot convert " + from + " to " + to);
         }
+        if (from == DType.BF16 && to == DType.F32) {
+            for (int i = 0; i < count; i++) {
+                dst.putFloat(bf16ToFloat(src.getShort()));
+            }
+            return;
+        }
+        if (from == DType.BF16 && to == DType.F16) {
+            for (int i = 0; i < count; i++) {
+                dst.putShort(bf16ToHalf(src.getShort()));
+            }
+            return;
+        }
+        if (from == DType.F16 && to == DType.F32) {
+            for (int i = 0; i < count; i++) {
+                dst.putFloat(halfToFloat(src.getShort()));
+            }
+            return;
+        }
+        if (from == DType.F32 && to == DType.F16) {
+            for (int i = 0; i < count; i++) {
+                dst.putShort(floatToHalf(src.getFloat()));
+            }
+            return;
+        }
         for (int i = 0; i < count; i++) {
             float v = switch (from) {
                 case F32 -> src.getFloat();

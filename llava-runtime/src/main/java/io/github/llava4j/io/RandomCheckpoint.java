@@ -16,6 +16,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -250,8 +251,9 @@ public final class RandomCheckpoint {
         }
         Path indexFile = dir.resolve(Checkpoint.INDEX_JSON);
         try {
-            Path tmp = Files.createTempFile(dir, ".index", ".tmp");
-            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), index);
+            Path tmp = dir.resolve("." + Checkpoint.INDEX_JSON + "." + Long.toHexString(System.nanoTime()) + ".tmp");
+            Files.write(tmp, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(index),
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             Files.move(tmp, indexFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new CheckpointException(indexFile + ": cannot write (" + e.getMessage() + ")", e);

@@ -104,6 +104,11 @@ public final class SafeTensors implements AutoCloseable {
         try {
             root = JSON.readTree(new String(header.array(), StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
+            String msg = e.getOriginalMessage();
+            if (msg != null && msg.startsWith("Duplicate field '")) {
+                String name = msg.substring("Duplicate field '".length(), msg.indexOf('\'', 17));
+                throw new CheckpointException(path + ": tensor '" + name + "' appears twice in the header");
+            }
             throw new CheckpointException(path + ": header is not valid JSON ("
                     + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
         }

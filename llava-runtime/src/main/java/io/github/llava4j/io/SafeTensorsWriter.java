@@ -102,8 +102,9 @@ public final class SafeTensorsWriter implements AutoCloseable {
         Path temp = null;
         try {
             Files.createDirectories(dir);
-            temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-            FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            // not Files.createTempFile: that makes an owner-only file, and the moved file keeps its permissions
+            temp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
+            FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
             ByteBuffer head = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
             head.putLong(header.length).put(header).flip();
             while (head.hasRemaining()) {
@@ -185,7 +186,9 @@ public final class SafeTensorsWriter implements AutoCloseable {
 
     /** Encodes {@code values} as the declared dtype of {@code name} and appends them (see {@link #write}). */
     public void write(String name, float[] values) {
-        DType dtype = specs.get(Math.min(current, specs.size() - 1)).dtype();
+        DType dtype = specs.stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(target + ": tensor '" + name + "' was not declared"))
+                .dtype();
         int chunk = 1 << 16;
         ByteBuffer buf = ByteBuffer.allocate(chunk * dtype.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
         for (int off = 0; off < values.length; off += chunk) {
