@@ -167,10 +167,9 @@ class CheckpointTest {
     }
 
     @Test
-    void should_refuse_to_load_integer_tensors_and_unknown_names() throws IOException {
-        SafeTensorsTest.raw(dir.resolve("model.safetensors"), 96,
-                String.format("%-96s", "{\"a.position_ids\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[0,16]}}"),
-                16);
+    void should_refuse_to_load_integer_tensors_and_absent_names() throws IOException {
+        String header = "{\"a.position_ids\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[0,16]}}";
+        SafeTensorsTest.raw(dir.resolve("model.safetensors"), 96, String.format("%-96s", header), 16);
         try (Checkpoint ckpt = Checkpoint.open(dir); NDManager manager = NDManager.newBaseManager()) {
             assertThat(ckpt.unknownNames()).isEmpty();
             assertThatThrownBy(() -> ckpt.load("a.position_ids", manager, DataType.FLOAT32))
@@ -178,6 +177,20 @@ class CheckpointTest {
                             + " has dtype I64; only F32, F16 and BF16 tensors can be loaded");
             assertThatThrownBy(() -> ckpt.load("b", manager, DataType.FLOAT32))
                     .hasMessage("no tensor 'b' in " + dir);
+        }
+    }
+
+    @Test
+    void should_report_names_outside_both_schemes() {
+        Map<String, TensorData> m = new LinkedHashMap<>();
+        m.put("model.mm_projector.0.weight", new TensorData(DType.F32, new long[] {1}, new float[] {1}));
+        m.put("model.language_model.norm.weight", new TensorData(DType.F32, new long[] {1}, new float[] {1}));
+        m.put("model.vision_tower.vision_model.embeddings.position_ids",
+                new TensorData(DType.F32, new long[] {1}, new float[] {0}));
+        SafeTensorsWriter.write(dir.resolve("model.safetensors"), m);
+        try (Checkpoint ckpt = Checkpoint.open(dir)) {
+            assertThat(ckpt.unknownNames()).containsExactly("model.mm_projector.0.weight");
+            assertThat(ckpt.names()).contains("language_model.model.norm.weight");
         }
     }
 
