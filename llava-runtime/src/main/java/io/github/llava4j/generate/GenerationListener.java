@@ -1,0 +1,17 @@
+package io.github.llava4j.generate;
+
+/**
+ * Receives the answer while it is generated. Called on the generating thread, in order; the concatenation of all
+ * deltas equals the final text.
+ */
+@FunctionalInterface
+public interface GenerationListener {
+    /**
+     * @param delta text that became final with this token; empty while a multi-byte character or a possible stop
+     *     string is held back
+     * @param token the token just generated
+     */
+    void onToken(String delta, TokenInfo token);
+
+    GenerationListener NONE = (delta, token) -> {};
+}

@@ -1,0 +1,20 @@
+package io.github.llava4j.generate;
+
+import java.util.List;
+
+/**
+ * One generated token.
+ *
+ * @param text the token's own piece of text as the tokenizer decodes it alone (may be part of a UTF-8 character)
+ * @param logprob log-probability of the token under the model's raw distribution (log_softmax of the logits before
+ *     temperature, top-k/p and penalties: what transformers reports as scores under greedy decoding); NaN when
+ *     log-probabilities were not requested
+ * @param topLogprobs the K most likely tokens at this step under the same distribution (empty unless requested)
+ */
+public record TokenInfo(int id, String text, double logprob, List<Alternative> topLogprobs) {
+    public TokenInfo {
+        topLogprobs = List.copyOf(topLogprobs);
+    }
+
+    public record Alternative(int id, double logprob) {}
+}
