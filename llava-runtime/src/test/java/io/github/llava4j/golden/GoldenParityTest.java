@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.llava4j.config.ConfigReader;
 import io.github.llava4j.config.LlavaConfig;
+import io.github.llava4j.io.Checkpoint;
 import io.github.llava4j.io.LlavaLoader;
 import io.github.llava4j.model.KvCache;
 import io.github.llava4j.model.LlavaModel;
@@ -18,7 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Model-level parity with the independent PyTorch reference: fp32 prefill logits, greedy ids and log-probs of every
+ * Model-level parity, through the production checkpoint reader (the files were written by the reference's own
+ * safetensors writer) with the independent PyTorch reference: fp32 prefill logits, greedy ids and log-probs of every
  * golden case, generated here with the KV cache (the reference recomputes the whole sequence each step).
  */
 class GoldenParityTest {
@@ -34,7 +36,8 @@ class GoldenParityTest {
     void should_match_reference_logits_and_greedy_tokens(String checkpoint) {
         GoldenFixture g = GoldenFixture.load(checkpoint);
         LlavaConfig config = ConfigReader.readLlavaConfig(g.dir());
-        try (LlavaModel model = LlavaLoader.load(GoldenWeights.load(g), config, DataType.FLOAT32, Device.cpu());
+        try (Checkpoint weights = Checkpoint.open(g.dir());
+                LlavaModel model = LlavaLoader.load(weights, config, DataType.FLOAT32, Device.cpu());
                 NDManager m = NDManager.newBaseManager(Device.cpu())) {
             for (GoldenFixture.Case c : g.cases()) {
                 try (NDManager cm = m.newSubManager();
