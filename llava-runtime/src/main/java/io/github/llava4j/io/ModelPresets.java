@@ -16,7 +16,7 @@ public final class ModelPresets {
      */
     public static LlavaConfig tiny() {
         ClipVisionConfig vision = new ClipVisionConfig(32, 64, 3, 4, 3, 28, 14, 1e-5, "quick_gelu");
-        LlamaTextConfig text = new LlamaTextConfig(64, 128, 2, 4, 2, 300, 128, 1e-5, 10000.0, 1, 2, false);
+        LlamaTextConfig text = new LlamaTextConfig(64, 128, 2, 4, 2, 300, 1024, 1e-5, 10000.0, 1, 2, false);
         return new LlavaConfig(vision, text, ProjectorType.MLP2X_GELU, 299, 0, -2, FeatureSelect.DEFAULT, true);
     }
 
