@@ -53,6 +53,8 @@ public final class LlavaEngine implements AutoCloseable {
     private final String modelId;
     private final LlavaConfig config;
     private final GenerationDefaults generationDefaults;
+    /** Kept open while the model lives: weights loaded zero-copy read its memory-mapped files. */
+    private final Checkpoint checkpoint;
     private final LlavaModel model;
     private final DataType weightDtype;
     private final long weightBytes;
@@ -63,11 +65,13 @@ public final class LlavaEngine implements AutoCloseable {
     private final KvPrefixCache prefixCache;
     private final int maxContext;
     private final ReentrantLock modelLock = new ReentrantLock(true);
+    private static final int KV_HEADROOM = 256;
 
     private LlavaEngine(
             Path folder,
             LlavaConfig config,
             GenerationDefaults generationDefaults,
+            Checkpoint checkpoint,
             LlavaModel model,
             DataType weightDtype,
             long weightBytes,
@@ -78,6 +82,7 @@ public final class LlavaEngine implements AutoCloseable {
         this.modelId = folder.toAbsolutePath().normalize() + "#" + weightDtype;
         this.config = config;
         this.generationDefaults = generationDefaults;
+        this.checkpoint = checkpoint;
         this.model = model;
         this.weightDtype = weightDtype;
         this.weightBytes = weightBytes;
@@ -104,17 +109,22 @@ public final class LlavaEngine implements AutoCloseable {
         GenerationDefaults generationDefaults = ConfigReader.readGenerationDefaults(folder, config);
         Device device = device(options.device());
         LlavaTokenizer tokenizer = LlavaTokenizer.load(folder);
-        try (Checkpoint checkpoint = Checkpoint.open(folder)) {
+        Checkpoint checkpoint = null;
+        try {
+            checkpoint = Checkpoint.open(folder);
             MemoryEstimate estimate = MemoryEstimate.of(checkpoint, workingBytes(config, options));
             DataType dtype = weightDtype(options, estimate, device);
             if (options.checkMemory() && Device.Type.CPU.equals(device.getDeviceType())) {
                 estimate.requireFits(dtype);
             }
             LlavaModel model = LlavaLoader.load(checkpoint, config, dtype, device);
-            return new LlavaEngine(folder, config, generationDefaults, model, dtype, estimate.bytes(dtype),
-                    tokenizer, preprocessorConfig, options);
+            return new LlavaEngine(folder, config, generationDefaults, checkpoint, model, dtype,
+                    estimate.bytes(dtype), tokenizer, preprocessorConfig, options);
         } catch (RuntimeException e) {
             tokenizer.close();
+            if (checkpoint != null) {
+                checkpoint.close();
+            }
             throw e;
         }
     }
@@ -154,8 +164,8 @@ public final class LlavaEngine implements AutoCloseable {
                 // The answer may only fill what is left of the context; reaching the end is a LENGTH finish.
                 generation = generation.toBuilder().maxNewTokens(maxContext - positions).build();
             }
-            int capacity = positions + generation.maxNewTokens();
-            Sequence sequence = new Sequence(content, capacity, features, manager);
+            int needed = positions + generation.maxNewTokens();
+            Sequence sequence = new Sequence(content, needed, features, manager);
             try {
                 GenerationResult result = Generator.generate(
                         sequence, new StreamDecoder(tokenizer), generation, listener, ids, positions);
@@ -180,12 +190,14 @@ public final class LlavaEngine implements AutoCloseable {
         private final int reused;
         private boolean failed;
 
-        Sequence(KvPrefixCache.Content prompt, int capacity, List<NDArray> features, NDManager manager) {
+        Sequence(KvPrefixCache.Content prompt, int needed, List<NDArray> features, NDManager manager) {
             this.prompt = prompt;
             this.features = features;
             this.manager = manager;
-            var lease = prefixCache.lease(prompt, capacity);
-            this.cache = lease.map(KvPrefixCache.Lease::cache).orElseGet(() -> newCache(capacity));
+            var lease = prefixCache.lease(prompt, needed);
+            // Headroom lets the next turn of the conversation reuse this cache for its longer prompt.
+            this.cache = lease.map(KvPrefixCache.Lease::cache)
+                    .orElseGet(() -> newCache(Math.min(maxContext, needed + KV_HEADROOM)));
             this.reused = lease.map(KvPrefixCache.Lease::reusable).orElse(0);
         }
 
@@ -375,6 +387,7 @@ public final class LlavaEngine implements AutoCloseable {
             imageCache.close();
             tokenizer.close();
             model.close();
+            checkpoint.close();
         } finally {
             modelLock.unlock();
         }

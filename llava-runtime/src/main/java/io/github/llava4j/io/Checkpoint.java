@@ -46,6 +46,12 @@ public final class Checkpoint implements TensorSource, AutoCloseable {
     private final Path dir;
     private final List<SafeTensors> files;
     private final Map<String, Entry> entries;
+    /**
+     * Every mapped buffer handed to DJL, kept reachable while this checkpoint is: an array created from it (and any
+     * view torch derives from that array, such as a reshape) reads the mapping directly, and the mapping disappears
+     * when the buffer is garbage-collected. Whoever keeps loaded weights must keep the checkpoint too.
+     */
+    private final List<ByteBuffer> lent = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     private Checkpoint(Path dir, List<SafeTensors> files, Map<String, Entry> entries) {
         this.dir = dir;
@@ -227,6 +233,11 @@ public final class Checkpoint implements TensorSource, AutoCloseable {
         }
         ByteBuffer mapped = e.file().map(info.name());
         if (info.dtype() == target) {
+            lent.add(mapped);
+            if (mapped instanceof java.nio.MappedByteBuffer pages) {
+                // Fault the pages in now, at load time, rather than in the middle of the first request.
+                pages.load();
+            }
             return manager.create(mapped, shape, dtype);
         }
         long outBytes = count * target.byteSize();
