@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class ChatTemplatesTest {
@@ -18,17 +16,7 @@ class ChatTemplatesTest {
             + " assistant. The assistant gives helpful, detailed, and polite answers to the human's questions.";
     private static final int IMG = TinyTokenizers.IMAGE;
 
-    private static LlavaTokenizer tokenizer;
-
-    @BeforeAll
-    static void load() {
-        tokenizer = TinyTokenizers.load();
-    }
-
-    @AfterAll
-    static void close() {
-        tokenizer.close();
-    }
+    private static final LlavaTokenizer tokenizer = TinyTokenizers.shared();
 
     private static Conversation single(String question) {
         return Conversation.builder().user(question, 1).build();

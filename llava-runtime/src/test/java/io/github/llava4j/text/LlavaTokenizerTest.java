@@ -10,23 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LlavaTokenizerTest {
-    private static LlavaTokenizer tokenizer;
-
-    @BeforeAll
-    static void load() {
-        tokenizer = TinyTokenizers.load();
-    }
-
-    @AfterAll
-    static void close() {
-        tokenizer.close();
-    }
+    private static final LlavaTokenizer tokenizer = TinyTokenizers.shared();
 
     @Test
     void should_expose_llama_special_ids_and_the_image_token() {

@@ -34,4 +34,14 @@ final class TinyTokenizers {
     static LlavaTokenizer load() {
         return LlavaTokenizer.load(folder());
     }
+
+    private static LlavaTokenizer shared;
+
+    /** One loaded tokenizer for all tests of the JVM (thread-safe, so sharing is fine; freed at exit). */
+    static synchronized LlavaTokenizer shared() {
+        if (shared == null) {
+            shared = load();
+        }
+        return shared;
+    }
 }
