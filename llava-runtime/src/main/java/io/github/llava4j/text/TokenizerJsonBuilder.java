@@ -69,6 +69,41 @@ public final class TokenizerJsonBuilder {
         return new TokenizerJsonBuilder(vocabSize, imageTokenId, padTokenId);
     }
 
+    /** A builder: {@code TokenizerJsonBuilder.builder().vocabSize(300).imageTokenId(299).build().write(dir)}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Options of {@link TokenizerJsonBuilder}; defaults: LLaMA's 32000 ids, no {@code <image>}, no {@code <pad>}. */
+    public static final class Builder {
+        private int vocabSize = 32000;
+        private Integer imageTokenId;
+        private Integer padTokenId;
+
+        private Builder() {}
+
+        /** Total ids, added tokens included. */
+        public Builder vocabSize(int vocabSize) {
+            this.vocabSize = vocabSize;
+            return this;
+        }
+
+        /** Id of the {@code <image>} added token; must equal the model config's {@code image_token_index}. */
+        public Builder imageTokenId(int imageTokenId) {
+            this.imageTokenId = imageTokenId;
+            return this;
+        }
+
+        public Builder padTokenId(int padTokenId) {
+            this.padTokenId = padTokenId;
+            return this;
+        }
+
+        public TokenizerJsonBuilder build() {
+            return of(vocabSize, imageTokenId, padTokenId);
+        }
+    }
+
     /** Writes tokenizer.json, tokenizer_config.json and special_tokens_map.json into {@code dir}. */
     public void write(Path dir) {
         ObjectMapper json = new ObjectMapper();

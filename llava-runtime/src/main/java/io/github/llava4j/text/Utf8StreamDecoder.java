@@ -12,14 +12,21 @@ import java.nio.charset.StandardCharsets;
  * Turns generated ids into text one token at a time without ever splitting a UTF-8 character: byte-fallback tokens
  * ({@code <0xF0>}, {@code <0x9F>}, ...) are held until their character is complete. As the tokenizer's decoder, it
  * drops the single space that starts the answer ("▁The" at the start decodes to "The"). Bytes that can never form
- * a character become U+FFFD. Not thread-safe: one per answer.
+ * a character become one U+FFFD each, as in the tokenizer's ByteFallback decoder.
+ *
+ * <p>The concatenation of every {@link #push} and {@link #flush} equals {@link LlavaTokenizer#decode} of the same ids
+ * whenever each run of byte tokens is valid UTF-8 (what a model emits), or is an invalid byte or an unfinished
+ * character. One known difference: the tokenizer turns a whole run to U+FFFD when any byte of it is invalid, while
+ * this decoder has already emitted the run's complete characters before the bad byte (it cannot know the future).
+ *
+ * <p>Not thread-safe: one per answer.
  */
 public final class Utf8StreamDecoder {
     private final LlavaTokenizer tokenizer;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPLACE)
-            .onUnmappableCharacter(CodingErrorAction.REPLACE);
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     private boolean started;
 
     Utf8StreamDecoder(LlavaTokenizer tokenizer) {
@@ -40,14 +47,23 @@ public final class Utf8StreamDecoder {
     private String drain(boolean endOfInput) {
         byte[] bytes = pending.toByteArray();
         ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+        CharBuffer out = CharBuffer.allocate(2 * bytes.length + 1);
         utf8.reset();
-        CoderResult result = utf8.decode(in, out, endOfInput);
+        while (true) {
+            CoderResult result = utf8.decode(in, out, endOfInput);
+            if (result.isUnderflow()) {
+                break;
+            }
+            // As the tokenizer's ByteFallback decoder: one U+FFFD per byte that cannot form a character.
+            for (int i = 0; i < result.length(); i++) {
+                out.put('\uFFFD');
+            }
+            in.position(in.position() + result.length());
+        }
         if (endOfInput) {
             utf8.flush(out);
         }
         // Without end of input, an incomplete character at the end stays in `in`: keep it for the next token.
-        assert result.isUnderflow();
         pending.reset();
         pending.write(bytes, in.position(), in.remaining());
         out.flip();
