@@ -116,11 +116,8 @@ class LlavaTokenizerTest {
     }
 
     @Test
-    void should_write_a_llama_layout_quickly_for_a_full_size_vocabulary(@TempDir Path dir) throws Exception {
-        long start = System.nanoTime();
+    void should_write_a_llama_layout_for_a_full_size_vocabulary(@TempDir Path dir) throws Exception {
         TokenizerJsonBuilder.builder().vocabSize(32064).imageTokenId(32000).padTokenId(32001).build().write(dir);
-        // Target < 2 s (about 0.3 s here); the bound leaves room for a CPU shared with other builds.
-        assertThat((System.nanoTime() - start) / 1e9).isLessThan(5.0);
         JsonNode root = new ObjectMapper().readTree(dir.resolve("tokenizer.json").toFile());
         JsonNode vocab = root.path("model").path("vocab");
         assertThat(vocab.path("<unk>").asInt()).isEqualTo(0);
