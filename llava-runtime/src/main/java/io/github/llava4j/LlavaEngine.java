@@ -118,8 +118,9 @@ public final class LlavaEngine implements AutoCloseable {
                 estimate.requireFits(dtype);
             }
             LlavaModel model = LlavaLoader.load(checkpoint, config, dtype, device);
-            return new LlavaEngine(folder, config, generationDefaults, checkpoint, model, dtype,
-                    estimate.bytes(dtype), tokenizer, preprocessorConfig, options);
+            long weightBytes = MemoryEstimate.of(checkpoint, 0).bytes(dtype);
+            return new LlavaEngine(folder, config, generationDefaults, checkpoint, model, dtype, weightBytes,
+                    tokenizer, preprocessorConfig, options);
         } catch (RuntimeException e) {
             tokenizer.close();
             if (checkpoint != null) {
@@ -309,10 +310,13 @@ public final class LlavaEngine implements AutoCloseable {
         return builder.build();
     }
 
-    /** Activations and one KV cache of the longest context, on top of the weights. */
+    /**
+     * Activations and one KV cache of a long conversation (the configured context, at most 2048 positions: caches are
+     * sized per request, so the model's full 4096 is not reserved up front), on top of the weights.
+     */
     private static long workingBytes(LlavaConfig config, LoadOptions options) {
         var t = config.text();
-        int context = options.maxContext() == 0 ? t.maxPositionEmbeddings() : options.maxContext();
+        int context = Math.min(2048, options.maxContext() == 0 ? t.maxPositionEmbeddings() : options.maxContext());
         long kv = 2L * t.numHiddenLayers() * t.kvDim() * (long) context * Float.BYTES;
         long activations = 64L << 20;
         return kv + activations;

@@ -173,6 +173,29 @@ class LlavaEngineTest {
     }
 
     @Test
+    void should_not_leak_native_arrays_across_requests() {
+        try (LlavaEngine own = Llava.load(dir);
+                ai.djl.ndarray.NDManager probe = ai.djl.ndarray.NDManager.newBaseManager()) {
+            ai.djl.ndarray.NDManager system = probe.getParentManager();
+            // Warm up: fills the image cache and the prefix cache (both bounded).
+            for (String q : List.of("A?", "B?", "C?")) {
+                own.generate(ask(q, cat, greedy(4)), (d, t) -> {});
+            }
+            int before = system.getManagedArrays().size();
+            for (int i = 0; i < 6; i++) {
+                own.generate(ask("Question " + i, i % 2 == 0 ? cat : rocket, greedy(4)), (d, t) -> {});
+            }
+            // The second image adds one cached embedding (and rotates the prefix caches): a fixed, bounded amount.
+            int afterSix = system.getManagedArrays().size();
+            for (int i = 0; i < 6; i++) {
+                own.generate(ask("Other " + i, i % 2 == 0 ? cat : rocket, greedy(4)), (d, t) -> {});
+            }
+            assertThat(system.getManagedArrays().size()).isEqualTo(afterSix);
+            assertThat(afterSix - before).isLessThanOrEqualTo(1);
+        }
+    }
+
+    @Test
     void should_refuse_a_wrong_number_of_images() {
         LlavaRequest request = LlavaRequest.builder()
                 .conversation(Conversation.builder().user("Compare", 2).build())
