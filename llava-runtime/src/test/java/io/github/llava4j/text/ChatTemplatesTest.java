@@ -37,7 +37,7 @@ class ChatTemplatesTest {
         assertThat(render("vicuna_v1", twoTurns()))
                 .isEqualTo(USER_SYSTEM + " USER: <image>\nQ1 ASSISTANT: A1</s>USER: Q2 ASSISTANT:");
         assertThat(ChatTemplates.byName("vicuna_v1").stopStrings()).containsExactly("</s>");
-        assertThat(ChatTemplates.DEFAULT_NAME).isEqualTo("vicuna_v1");
+        assertThat(ChatTemplates.DEFAULT.name()).isEqualTo("vicuna_v1");
     }
 
     @Test
