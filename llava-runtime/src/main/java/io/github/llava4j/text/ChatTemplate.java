@@ -25,15 +25,42 @@ public abstract class ChatTemplate {
     public abstract String defaultSystem();
 
     /**
-     * The prompt as segments, ending with the generation prompt (the assistant role, e.g. {@code ASSISTANT:}): a
-     * {@link Conversation} always ends with the user turn to answer.
+     * The prompt as segments, ending with the generation prompt (the assistant role, e.g. {@code ASSISTANT:}).
+     *
+     * @throws IllegalArgumentException when the conversation does not end with a user turn
      */
-    public abstract List<PromptSegment> segments(Conversation conversation);
+    public List<PromptSegment> segments(Conversation conversation) {
+        return segments(conversation, true);
+    }
+
+    /**
+     * The conversation as segments; with {@code addGenerationPrompt} the assistant role is appended for the model to
+     * answer (the conversation must then end with a user turn), without it a conversation ending with an answer
+     * renders as LLaVA's training string (e.g. vicuna_v1 {@code "... ASSISTANT: A</s>"}).
+     */
+    public List<PromptSegment> segments(Conversation conversation, boolean addGenerationPrompt) {
+        if (addGenerationPrompt && !conversation.awaitsAnswer()) {
+            throw new IllegalArgumentException("the conversation ends with an ASSISTANT turn; a generation prompt"
+                    + " needs a last USER turn to answer (template " + name() + ")");
+        }
+        return render(conversation, addGenerationPrompt);
+    }
+
+    abstract List<PromptSegment> render(Conversation conversation, boolean addGenerationPrompt);
 
     /** The prompt as a string, images as {@code <image>} (for display and tests; not for tokenization). */
     public String render(Conversation conversation) {
+        return toText(segments(conversation, true));
+    }
+
+    /** {@link #segments(Conversation, boolean)} as a string, images as {@code <image>}. */
+    public String renderText(Conversation conversation, boolean addGenerationPrompt) {
+        return toText(segments(conversation, addGenerationPrompt));
+    }
+
+    private static String toText(List<PromptSegment> segments) {
         StringBuilder text = new StringBuilder();
-        for (PromptSegment part : segments(conversation)) {
+        for (PromptSegment part : segments) {
             if (part instanceof PromptSegment.Text t) {
                 text.append(t.text());
             } else if (part instanceof PromptSegment.Special s) {

@@ -89,7 +89,7 @@ public final class ChatTemplates {
         }
 
         @Override
-        public List<PromptSegment> segments(Conversation conversation) {
+        List<PromptSegment> render(Conversation conversation, boolean addGenerationPrompt) {
             List<PromptSegment> segments = new ArrayList<>();
             for (Conversation.Turn turn : conversation.turns()) {
                 if (turn.role() == Conversation.Role.USER) {

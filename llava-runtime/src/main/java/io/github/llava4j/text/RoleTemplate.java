@@ -38,13 +38,13 @@ record RoleTemplate(
             }
 
             @Override
-            public List<PromptSegment> segments(Conversation conversation) {
-                return spec.segments(system(conversation), conversation);
+            List<PromptSegment> render(Conversation conversation, boolean addGenerationPrompt) {
+                return spec.segments(system(conversation), conversation, addGenerationPrompt);
             }
         };
     }
 
-    private List<PromptSegment> segments(String system, Conversation conversation) {
+    private List<PromptSegment> segments(String system, Conversation conversation, boolean addGenerationPrompt) {
         List<PromptSegment> segments = new ArrayList<>();
         if (!system.isEmpty()) {
             segments.add(new PromptSegment.Text(system + systemSeparator));
@@ -59,7 +59,9 @@ record RoleTemplate(
                 segments.add(assistantEnd);
             }
         }
-        segments.add(new PromptSegment.Text(assistantRole + ":"));
+        if (addGenerationPrompt) {
+            segments.add(new PromptSegment.Text(assistantRole + ":"));
+        }
         return segments;
     }
 }
