@@ -1,6 +1,5 @@
 package io.github.llava4j.text;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,16 +24,46 @@ public abstract class ChatTemplate {
     /** The system prompt used when the conversation does not set one. */
     public abstract String defaultSystem();
 
-    /** The prompt as parts, the generation prompt included. */
-    abstract List<PromptPart> parts(Conversation conversation);
+    /**
+     * The prompt as segments, ending with the generation prompt (the assistant role, e.g. {@code ASSISTANT:}).
+     *
+     * @throws IllegalArgumentException when the conversation does not end with a user turn
+     */
+    public List<PromptSegment> segments(Conversation conversation) {
+        return segments(conversation, true);
+    }
+
+    /**
+     * The conversation as segments; with {@code addGenerationPrompt} the assistant role is appended for the model to
+     * answer (the conversation must then end with a user turn), without it a conversation ending with an answer
+     * renders as LLaVA's training string (e.g. vicuna_v1 {@code "... ASSISTANT: A</s>"}).
+     */
+    public List<PromptSegment> segments(Conversation conversation, boolean addGenerationPrompt) {
+        if (addGenerationPrompt && !conversation.awaitsAnswer()) {
+            throw new IllegalArgumentException("the conversation ends with an ASSISTANT turn; a generation prompt"
+                    + " needs a last USER turn to answer (template " + name() + ")");
+        }
+        return render(conversation, addGenerationPrompt);
+    }
+
+    abstract List<PromptSegment> render(Conversation conversation, boolean addGenerationPrompt);
 
     /** The prompt as a string, images as {@code <image>} (for display and tests; not for tokenization). */
     public String render(Conversation conversation) {
+        return toText(segments(conversation, true));
+    }
+
+    /** {@link #segments(Conversation, boolean)} as a string, images as {@code <image>}. */
+    public String renderText(Conversation conversation, boolean addGenerationPrompt) {
+        return toText(segments(conversation, addGenerationPrompt));
+    }
+
+    private static String toText(List<PromptSegment> segments) {
         StringBuilder text = new StringBuilder();
-        for (PromptPart part : parts(conversation)) {
-            if (part instanceof PromptPart.Text t) {
+        for (PromptSegment part : segments) {
+            if (part instanceof PromptSegment.Text t) {
                 text.append(t.text());
-            } else if (part instanceof PromptPart.Special s) {
+            } else if (part instanceof PromptSegment.Special s) {
                 text.append(s.content());
             } else {
                 text.append("<image>");
@@ -43,47 +72,18 @@ public abstract class ChatTemplate {
         return text.toString();
     }
 
-    /** BOS, then the prompt's tokens with one {@code imageTokenId} per image. */
+    /** BOS, then the prompt's tokens with one {@code imageTokenId} per image (see {@link LlavaPromptEncoder}). */
     public PromptTokens encode(Conversation conversation, LlavaTokenizer tokenizer, int imageTokenId) {
-        List<Integer> ids = new ArrayList<>();
-        List<Integer> images = new ArrayList<>();
-        ids.add(tokenizer.bosId());
-        StringBuilder chunk = new StringBuilder();
-        for (PromptPart part : parts(conversation)) {
-            if (part instanceof PromptPart.Text t) {
-                chunk.append(t.text());
-                continue;
-            }
-            flush(chunk, tokenizer, ids);
-            if (part instanceof PromptPart.Special s) {
-                ids.add(tokenizer.specialTokenId(s.content()));
-            } else {
-                images.add(ids.size());
-                ids.add(imageTokenId);
-            }
-        }
-        flush(chunk, tokenizer, ids);
-        return new PromptTokens(
-                ids.stream().mapToInt(Integer::intValue).toArray(),
-                images.stream().mapToInt(Integer::intValue).toArray());
-    }
-
-    private static void flush(StringBuilder chunk, LlavaTokenizer tokenizer, List<Integer> ids) {
-        if (chunk.length() > 0) {
-            for (int id : tokenizer.encode(chunk.toString())) {
-                ids.add(id);
-            }
-            chunk.setLength(0);
-        }
+        return new LlavaPromptEncoder(tokenizer, imageTokenId).encode(segments(conversation));
     }
 
     /** Images of a user turn first, each as {@code <image>\n}, then its text (LLaVA's convention). */
-    static void userContent(Conversation.Turn turn, List<PromptPart> parts) {
+    static void userContent(Conversation.Turn turn, List<PromptSegment> segments) {
         for (int i = 0; i < turn.images(); i++) {
-            parts.add(new PromptPart.Image());
-            parts.add(new PromptPart.Text("\n"));
+            segments.add(new PromptSegment.Image());
+            segments.add(new PromptSegment.Text("\n"));
         }
-        parts.add(new PromptPart.Text(turn.text()));
+        segments.add(new PromptSegment.Text(turn.text()));
     }
 
     String system(Conversation conversation) {

@@ -29,19 +29,22 @@ public final class ChatTemplates {
 
     static {
         register(new RoleTemplate("vicuna_v1", USER_SYSTEM, " ", "USER", " ", "ASSISTANT",
-                        new PromptPart.Special("</s>"), List.of("</s>"))
+                        new PromptSegment.Special("</s>"), List.of("</s>"))
                 .asTemplate());
         register(new RoleTemplate("llava_v1", HUMAN_SYSTEM, " ", "USER", " ", "ASSISTANT",
-                        new PromptPart.Special("</s>"), List.of("</s>"))
+                        new PromptSegment.Special("</s>"), List.of("</s>"))
                 .asTemplate());
         register(new RoleTemplate("llava_v0", HUMAN_SYSTEM, "###", "Human", "###", "Assistant",
-                        new PromptPart.Text("###"), List.of("###"))
+                        new PromptSegment.Text("###"), List.of("###"))
                 .asTemplate());
-        register(new RoleTemplate("llava_hf", "", " ", "USER", " ", "ASSISTANT", new PromptPart.Text(" "),
+        register(new RoleTemplate("llava_hf", "", " ", "USER", " ", "ASSISTANT", new PromptSegment.Text(" "),
                         List.of())
                 .asTemplate());
         register(new PlainTemplate());
     }
+
+    /** vicuna_v1, LLaVA-1.5's format. */
+    public static final ChatTemplate DEFAULT = byName(DEFAULT_NAME);
 
     private ChatTemplates() {}
 
@@ -86,19 +89,19 @@ public final class ChatTemplates {
         }
 
         @Override
-        List<PromptPart> parts(Conversation conversation) {
-            List<PromptPart> parts = new ArrayList<>();
+        List<PromptSegment> render(Conversation conversation, boolean addGenerationPrompt) {
+            List<PromptSegment> segments = new ArrayList<>();
             for (Conversation.Turn turn : conversation.turns()) {
                 if (turn.role() == Conversation.Role.USER) {
                     for (int i = 0; i < turn.images(); i++) {
-                        parts.add(new PromptPart.Image());
+                        segments.add(new PromptSegment.Image());
                     }
-                    parts.add(new PromptPart.Text(turn.text()));
+                    segments.add(new PromptSegment.Text(turn.text()));
                 } else {
-                    parts.add(new PromptPart.Text(turn.text() + "\n"));
+                    segments.add(new PromptSegment.Text(turn.text() + "\n"));
                 }
             }
-            return parts;
+            return segments;
         }
     }
 }

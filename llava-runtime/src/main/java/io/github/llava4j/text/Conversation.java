@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A conversation to continue: an optional system prompt, then alternating user and assistant turns, ending with a
- * user turn the model is to answer. A user turn may carry images; the template places them before the turn's text,
+ * A conversation: an optional system prompt, then alternating user and assistant turns starting with a user turn.
+ * To generate, it ends with the user turn the model is to answer; a conversation ending with an assistant turn is a
+ * finished exchange (rendered without generation prompt, e.g. a training string). A user turn may carry images; the template places them before the turn's text,
  * as LLaVA was trained ({@code <image>\n} + question).
  *
  * @param system the system prompt; null = the template's default, "" = none
@@ -41,9 +42,11 @@ public record Conversation(String system, List<Turn> turns) {
                         + " turn; turns must alternate USER, ASSISTANT, ... starting with USER");
             }
         }
-        if (turns.get(turns.size() - 1).role() != Role.USER) {
-            throw new IllegalArgumentException("the last turn must be a USER turn for the model to answer");
-        }
+    }
+
+    /** True when the last turn is a user turn, i.e. the conversation waits for the model's answer. */
+    public boolean awaitsAnswer() {
+        return turns.get(turns.size() - 1).role() == Role.USER;
     }
 
     /** Images over all turns, in order. */

@@ -29,6 +29,12 @@ import java.util.regex.Pattern;
  *
  * <p>BOS is never added by {@link #encode}; prompt builders add it once at the start, as LLaVA does.
  *
+ * <p><b>The leading space of an answer.</b> The LLaMA normalizer turns every word start into "▁", so the first
+ * generated token after {@code ASSISTANT:} is normally "▁The". The tokenizer's decoder ends with
+ * {@code Strip(" ", 1, 0)}: {@link #decode} drops exactly one space at the start of the decoded string. Streaming
+ * reproduces this: {@link #tokenBytes} keeps the space ("▁The" gives " The") and {@link Utf8StreamDecoder} drops the
+ * single space that starts its output, so the streamed text equals {@code decode(allGeneratedIds)}.
+ *
  * <p>Thread-safe: the native tokenizers are immutable after loading and may be called from any thread.
  */
 public final class LlavaTokenizer implements AutoCloseable {
@@ -41,6 +47,7 @@ public final class LlavaTokenizer implements AutoCloseable {
     private final Set<Integer> special;
     private final int bosId;
     private final int eosId;
+    private final int padId;
 
     private LlavaTokenizer(
             HuggingFaceTokenizer full,
@@ -48,7 +55,8 @@ public final class LlavaTokenizer implements AutoCloseable {
             String[] pieces,
             Map<String, Integer> specialIds,
             int bosId,
-            int eosId) {
+            int eosId,
+            int padId) {
         this.full = full;
         this.textOnly = textOnly;
         this.pieces = pieces;
@@ -56,6 +64,7 @@ public final class LlavaTokenizer implements AutoCloseable {
         this.special = new HashSet<>(specialIds.values());
         this.bosId = bosId;
         this.eosId = eosId;
+        this.padId = padId;
     }
 
     /** Loads {@code folder/tokenizer.json} (required) and {@code tokenizer_config.json} (optional). */
@@ -102,7 +111,12 @@ public final class LlavaTokenizer implements AutoCloseable {
             JsonNode config = readConfig(folder.resolve("tokenizer_config.json"), json);
             int bos = tokenId(config.path("bos_token"), added, pieces, "<s>", 1);
             int eos = tokenId(config.path("eos_token"), added, pieces, "</s>", 2);
-            return new LlavaTokenizer(full, textOnly, pieces, specials, bos, eos);
+            int unk = tokenId(config.path("unk_token"), added, pieces, "<unk>", 0);
+            // Original LLaVA pads with <unk> (pad_token_id 0); llava-hf adds <pad> (32001) and names it in the config.
+            int pad = config.path("pad_token").isMissingNode() || config.path("pad_token").isNull()
+                    ? added.getOrDefault("<pad>", unk)
+                    : tokenId(config.path("pad_token"), added, pieces, "<pad>", unk);
+            return new LlavaTokenizer(full, textOnly, pieces, specials, bos, eos, pad);
         } catch (IOException | RuntimeException e) {
             if (e instanceof CheckpointException c) {
                 throw c;
@@ -166,6 +180,11 @@ public final class LlavaTokenizer implements AutoCloseable {
     }
 
     /** The raw piece of a token (e.g. "▁The", "<0x0A>", "</s>"); empty for an unknown id. */
+    public String tokenText(int id) {
+        return pieceText(id);
+    }
+
+    /** Same as {@link #tokenText} (the name the generation code uses). */
     public String pieceText(int id) {
         return id >= 0 && id < pieces.length && pieces[id] != null ? pieces[id] : "";
     }
@@ -190,6 +209,14 @@ public final class LlavaTokenizer implements AutoCloseable {
 
     public int eosId() {
         return eosId;
+    }
+
+    /**
+     * The padding id: tokenizer_config.json's {@code pad_token}, else the {@code <pad>} added token, else
+     * {@code <unk>} (as the original LLaVA pads).
+     */
+    public int padId() {
+        return padId;
     }
 
     /** Ids the tokenizer knows (the model's vocabulary may be larger, as llava-hf pads it to 32064). */

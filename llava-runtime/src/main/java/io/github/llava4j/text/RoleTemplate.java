@@ -16,7 +16,7 @@ record RoleTemplate(
         String userRole,
         String userEnd,
         String assistantRole,
-        PromptPart assistantEnd,
+        PromptSegment assistantEnd,
         List<String> stopStrings) {
 
     ChatTemplate asTemplate() {
@@ -38,28 +38,30 @@ record RoleTemplate(
             }
 
             @Override
-            List<PromptPart> parts(Conversation conversation) {
-                return spec.parts(system(conversation), conversation);
+            List<PromptSegment> render(Conversation conversation, boolean addGenerationPrompt) {
+                return spec.segments(system(conversation), conversation, addGenerationPrompt);
             }
         };
     }
 
-    private List<PromptPart> parts(String system, Conversation conversation) {
-        List<PromptPart> parts = new ArrayList<>();
+    private List<PromptSegment> segments(String system, Conversation conversation, boolean addGenerationPrompt) {
+        List<PromptSegment> segments = new ArrayList<>();
         if (!system.isEmpty()) {
-            parts.add(new PromptPart.Text(system + systemSeparator));
+            segments.add(new PromptSegment.Text(system + systemSeparator));
         }
         for (Conversation.Turn turn : conversation.turns()) {
             if (turn.role() == Conversation.Role.USER) {
-                parts.add(new PromptPart.Text(userRole + ": "));
-                ChatTemplate.userContent(turn, parts);
-                parts.add(new PromptPart.Text(userEnd));
+                segments.add(new PromptSegment.Text(userRole + ": "));
+                ChatTemplate.userContent(turn, segments);
+                segments.add(new PromptSegment.Text(userEnd));
             } else {
-                parts.add(new PromptPart.Text(assistantRole + ": " + turn.text()));
-                parts.add(assistantEnd);
+                segments.add(new PromptSegment.Text(assistantRole + ": " + turn.text()));
+                segments.add(assistantEnd);
             }
         }
-        parts.add(new PromptPart.Text(assistantRole + ":"));
-        return parts;
+        if (addGenerationPrompt) {
+            segments.add(new PromptSegment.Text(assistantRole + ":"));
+        }
+        return segments;
     }
 }

@@ -23,7 +23,9 @@ import java.util.Map;
  * {@code <0xFF>} at 3..258, then pieces and merges learned by a small deterministic BPE trainer from a built-in
  * corpus, then filler pieces up to the requested size (never produced by merges). Optionally {@code <image>} and
  * {@code <pad>} as added tokens at given ids, as llava-hf adds them. The normalizer is the legacy LLaMA fast
- * tokenizer's (prepend "▁", spaces to "▁"), the decoder undoes it with byte fallback.
+ * tokenizer's (Sequence[Prepend "▁", Replace " " to "▁"], no pre-tokenizer), the form transformers' LLaMA converter
+ * wrote for Vicuna-era files; the decoder (Replace "▁" to " ", ByteFallback, Fuse, Strip one leading space) undoes
+ * it; the post-processor adds {@code <s>} as {@code add_bos_token} does.
  */
 public final class TokenizerJsonBuilder {
     static final String SPACE = "\u2581";
@@ -126,6 +128,9 @@ public final class TokenizerJsonBuilder {
             special.put("bos_token", "<s>");
             special.put("eos_token", "</s>");
             special.put("unk_token", "<unk>");
+            if (padTokenId != null) {
+                special.put("pad_token", "<pad>");
+            }
             writeAtomically(dir.resolve("special_tokens_map.json"), json.writeValueAsBytes(special));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write tokenizer files to " + dir, e);
@@ -190,7 +195,7 @@ public final class TokenizerJsonBuilder {
         replace.putObject("pattern").put("String", " ");
         replace.put("content", SPACE);
         root.putNull("pre_tokenizer");
-        root.putNull("post_processor");
+        root.set("post_processor", bosTemplate(json));
         ObjectNode decoder = root.putObject("decoder");
         decoder.put("type", "Sequence");
         ArrayNode decoders = decoder.putArray("decoders");
@@ -212,6 +217,28 @@ public final class TokenizerJsonBuilder {
         ArrayNode mergeList = model.putArray("merges");
         merges.forEach(mergeList::add);
         return root;
+    }
+
+    /**
+     * LLaMA's fast-tokenizer post-processor: {@code <s>} before each sequence, no {@code </s>} (add_bos_token true,
+     * add_eos_token false). llava4j itself never lets the tokenizer add it (prompt builders place BOS), but a file
+     * read by Python's transformers behaves as the real one.
+     */
+    private static ObjectNode bosTemplate(ObjectMapper json) {
+        ObjectNode post = json.createObjectNode().put("type", "TemplateProcessing");
+        ArrayNode single = post.putArray("single");
+        single.addObject().putObject("SpecialToken").put("id", "<s>").put("type_id", 0);
+        single.addObject().putObject("Sequence").put("id", "A").put("type_id", 0);
+        ArrayNode pair = post.putArray("pair");
+        pair.addObject().putObject("SpecialToken").put("id", "<s>").put("type_id", 0);
+        pair.addObject().putObject("Sequence").put("id", "A").put("type_id", 0);
+        pair.addObject().putObject("SpecialToken").put("id", "<s>").put("type_id", 1);
+        pair.addObject().putObject("Sequence").put("id", "B").put("type_id", 1);
+        ObjectNode bos = post.putObject("special_tokens").putObject("<s>");
+        bos.put("id", "<s>");
+        bos.putArray("ids").add(1);
+        bos.putArray("tokens").add("<s>");
+        return post;
     }
 
     /**

@@ -37,7 +37,7 @@ class ChatTemplatesTest {
         assertThat(render("vicuna_v1", twoTurns()))
                 .isEqualTo(USER_SYSTEM + " USER: <image>\nQ1 ASSISTANT: A1</s>USER: Q2 ASSISTANT:");
         assertThat(ChatTemplates.byName("vicuna_v1").stopStrings()).containsExactly("</s>");
-        assertThat(ChatTemplates.DEFAULT_NAME).isEqualTo("vicuna_v1");
+        assertThat(ChatTemplates.DEFAULT.name()).isEqualTo("vicuna_v1");
     }
 
     @Test
@@ -142,9 +142,31 @@ class ChatTemplatesTest {
     }
 
     @Test
-    void should_reject_conversations_that_do_not_end_with_a_user_turn() {
-        assertThatThrownBy(() -> Conversation.builder().user("Q", 0).assistant("A").build())
-                .isInstanceOf(IllegalArgumentException.class);
+    void should_render_finished_exchanges_without_generation_prompt_as_training_strings() {
+        Conversation finished = Conversation.builder().user("Q1", 1).assistant("A1").user("Q2", 0).assistant("A2")
+                .build();
+        assertThat(ChatTemplates.DEFAULT.renderText(finished, false))
+                .isEqualTo(USER_SYSTEM + " USER: <image>\nQ1 ASSISTANT: A1</s>USER: Q2 ASSISTANT: A2</s>");
+        assertThat(ChatTemplates.byName("llava_v0").renderText(finished, false))
+                .isEqualTo(HUMAN_SYSTEM + "###Human: <image>\nQ1###Assistant: A1###Human: Q2###Assistant: A2###");
+        assertThat(ChatTemplates.byName("llava_hf").renderText(finished, false))
+                .isEqualTo("USER: <image>\nQ1 ASSISTANT: A1 USER: Q2 ASSISTANT: A2 ");
+        Conversation caption = Conversation.builder().system("").user("", 1).assistant("a red circle").build();
+        assertThat(ChatTemplates.byName("plain").renderText(caption, false)).isEqualTo("<image>a red circle\n");
+        PromptTokens tokens = new LlavaPromptEncoder(tokenizer, IMG)
+                .encode(ChatTemplates.DEFAULT.segments(finished, false));
+        int[] ids = tokens.ids();
+        assertThat(ids[ids.length - 1]).isEqualTo(2);
+        assertThat(Arrays.stream(ids).filter(id -> id == 2).count()).isEqualTo(2);
+    }
+
+    @Test
+    void should_reject_a_generation_prompt_after_an_answer_and_bad_turn_orders() {
+        Conversation answered = Conversation.builder().user("Q", 0).assistant("A").build();
+        assertThat(answered.awaitsAnswer()).isFalse();
+        assertThatThrownBy(() -> ChatTemplates.DEFAULT.render(answered))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ASSISTANT");
         assertThatThrownBy(() -> Conversation.builder().assistant("A").build())
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Conversation.builder().user("Q", -1))

@@ -111,6 +111,7 @@ class LlavaTokenizerTest {
         try (LlavaTokenizer t = LlavaTokenizer.load(dir)) {
             assertThat(t.bosId()).isEqualTo(1);
             assertThat(t.imageTokenId()).isEmpty();
+            assertThat(t.padId()).as("no <pad>: pad with <unk> as the original LLaVA").isZero();
             assertThat(t.decode(t.encode("The image"))).isEqualTo("The image");
         }
     }
@@ -126,6 +127,9 @@ class LlavaTokenizerTest {
         assertThat(vocab.path("\u2581").asInt()).isEqualTo(259);
         assertThat(root.path("model").path("byte_fallback").asBoolean()).isTrue();
         assertThat(root.path("added_tokens")).hasSize(5);
+        assertThat(root.path("normalizer").path("normalizers").path(0).path("type").asText()).isEqualTo("Prepend");
+        assertThat(root.path("post_processor").path("type").asText()).isEqualTo("TemplateProcessing");
+        assertThat(root.path("decoder").path("decoders").path(3).path("type").asText()).isEqualTo("Strip");
         JsonNode config = new ObjectMapper().readTree(dir.resolve("tokenizer_config.json").toFile());
         assertThat(config.path("add_bos_token").asBoolean()).isTrue();
         assertThat(config.path("add_eos_token").asBoolean()).isFalse();
@@ -134,6 +138,8 @@ class LlavaTokenizerTest {
             assertThat(t.vocabSize()).isEqualTo(32064);
             assertThat(t.imageTokenId()).hasValue(32000);
             assertThat(t.specialTokenId("<pad>")).isEqualTo(32001);
+            assertThat(t.padId()).isEqualTo(32001);
+            assertThat(t.tokenText(259)).isEqualTo("\u2581");
             assertThat(t.decode(t.encode("A chat about a rocket 🚀"))).isEqualTo("A chat about a rocket 🚀");
         }
     }
