@@ -30,7 +30,7 @@ final class MachineProbe {
             NDArray target = manager.zeros(new Shape(floats), DataType.FLOAT32); // touched: no page faults timed
             NDIndex all = new NDIndex(":");
             double best = Double.MAX_VALUE;
-            for (int i = 0; i < 6; i++) {
+            for (int i = 0; i < 10; i++) {
                 long start = System.nanoTime();
                 target.set(all, source);
                 target.getFloat(floats - 1); // forces completion on asynchronous devices
