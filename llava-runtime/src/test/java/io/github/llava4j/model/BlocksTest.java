@@ -163,9 +163,10 @@ class BlocksTest {
         int out = 10;
         float[] w = gaussian(out * in, 0.3);
         float[] b = gaussian(out, 0.1);
-        float[] x = gaussian(3 * in, 1);
-        float[] expected = new float[3 * out];
-        for (int r = 0; r < 3; r++) {
+        int rows = Linear.FP16_MAX_ROWS; // the first row count that takes the upcast path
+        float[] x = gaussian(rows * in, 1);
+        float[] expected = new float[rows * out];
+        for (int r = 0; r < rows; r++) {
             for (int o = 0; o < out; o++) {
                 double s = b[o];
                 for (int i = 0; i < in; i++) {
@@ -176,11 +177,11 @@ class BlocksTest {
         }
         NDArray weight = array(w, out, in);
         Linear f32 = new Linear(weight, array(b, out));
-        assertClose(f32.forward(array(x, 3, in)), expected, TOL);
+        assertClose(f32.forward(array(x, rows, in)), expected, TOL);
 
         Linear f16 = new Linear(weight.toType(DataType.FLOAT16, true), array(b, out));
-        NDArray many = f16.forward(array(x, 3, in)); // upcast path
-        NDArray one = f16.forward(array(x, 3, in).get(new NDIndex("0:1"))); // fp16 GEMV path
+        NDArray many = f16.forward(array(x, rows, in)); // upcast path
+        NDArray one = f16.forward(array(x, rows, in).get(new NDIndex("0:1"))); // fp16 GEMV path
         assertThat(many.getDataType()).isEqualTo(DataType.FLOAT32);
         assertThat(one.getDataType()).isEqualTo(DataType.FLOAT32);
         assertClose(many, expected, 1e-2f);
