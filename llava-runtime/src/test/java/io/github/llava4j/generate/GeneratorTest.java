@@ -65,7 +65,7 @@ class GeneratorTest {
         }
     }
 
-    private static final class Recorder implements GenerationListener {
+    private static class Recorder implements GenerationListener {
         final StringBuilder streamed = new StringBuilder();
         final List<String> deltas = new ArrayList<>();
 
@@ -102,6 +102,25 @@ class GeneratorTest {
         assertThat(result.finishReason()).isEqualTo(FinishReason.LENGTH);
         assertThat(result.text()).isEqualTo("Hello world world");
         assertThat(model.fed).hasSize(2);
+    }
+
+    @Test
+    void should_cancel_when_the_listener_asks_and_return_only_streamed_text() {
+        // "Hello" " STO" then cancelled: " STO" is held back (prefix of " STOP") and must not appear.
+        ScriptedModel model = new ScriptedModel(1, 3, 2, 2, 2);
+        Recorder recorder = new Recorder() {
+            @Override
+            public boolean cancelled() {
+                return deltas.size() == 2;
+            }
+        };
+        GenerationResult result =
+                run(model, GenerationConfig.builder().stopStrings(List.of(" STOP")).build(), recorder);
+        assertThat(result.finishReason()).isEqualTo(FinishReason.CANCELLED);
+        assertThat(result.tokens()).hasSize(2);
+        assertThat(result.text()).isEqualTo("Hello");
+        assertThat(recorder.streamed.toString()).isEqualTo(result.text());
+        assertThat(model.fed).containsExactly(1); // the model is not stepped after cancellation
     }
 
     @Test
