@@ -185,6 +185,43 @@ class GeneratorTest {
         assertThat(ids(a)).isNotEqualTo(ids(c));
     }
 
+    /** Always the same logits: " world" (2) best, "!" (5) close behind, the rest far below. */
+    private static final class FixedModel implements LogitsSource {
+        @Override
+        public float[] prefill() {
+            return logits();
+        }
+
+        @Override
+        public float[] step(int tokenId) {
+            return logits();
+        }
+
+        private static float[] logits() {
+            float[] logits = new float[PIECES.size()];
+            logits[2] = 2.0f;
+            logits[5] = 1.5f;
+            return logits;
+        }
+    }
+
+    @Test
+    void should_penalise_repeats_of_generated_tokens_and_apply_caller_processors() {
+        // Prompt is {1, 2}: " world" starts penalised (2.0 / 1.5 = 1.33 < 1.5), so "!" comes first, then both are
+        // penalised (1.33 vs 1.0) and " world" wins again.
+        GenerationConfig penalised = GenerationConfig.builder().maxNewTokens(3).repetitionPenalty(1.5).build();
+        GenerationResult result = Generator.generate(
+                new FixedModel(), new PieceDecoder(), penalised, new Recorder(), new int[] {1, 2}, 2);
+        assertThat(ids(result)).containsExactly(5, 2, 2);
+        assertThat(result.tokens().get(0).logprob()).isLessThan(result.tokens().get(1).logprob()); // raw logits
+
+        GenerationConfig masked = GenerationConfig.builder().maxNewTokens(2)
+                .addProcessor(new TokenMask((id, context) -> id != 2 && id != 5)).build();
+        GenerationResult constrained = Generator.generate(
+                new FixedModel(), new PieceDecoder(), masked, new Recorder(), new int[0], 0);
+        assertThat(ids(constrained)).doesNotContain(2, 5);
+    }
+
     private static List<Integer> ids(GenerationResult result) {
         return result.tokens().stream().map(TokenInfo::id).toList();
     }
