@@ -5,5 +5,7 @@ public enum FinishReason {
     /** An EOS token or a stop string. */
     STOP,
     /** maxNewTokens was reached (or the context is full). */
-    LENGTH
+    LENGTH,
+    /** The listener asked to stop ({@link GenerationListener#cancelled()}). */
+    CANCELLED
 }

@@ -13,5 +13,13 @@ public interface GenerationListener {
      */
     void onToken(String delta, TokenInfo token);
 
+    /**
+     * Polled after each {@link #onToken}; returning true ends generation with {@link FinishReason#CANCELLED} before
+     * the next model step. Text still held back (a possible stop-string prefix) is not released then.
+     */
+    default boolean cancelled() {
+        return false;
+    }
+
     GenerationListener NONE = (delta, token) -> {};
 }

@@ -12,7 +12,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Contract: {@code source} holds a prepared prompt and is advanced by this call (its prefill once, then one
  * {@code step} per generated token except the last, which is never fed). {@code listener} is called on this thread
  * once per generated token, in order, after the token is chosen; concatenating its deltas gives exactly the result's
- * text. The EOS token and any stop string are counted in {@link Usage} but excluded from the text.
+ * text. The EOS token and any stop string are counted in {@link Usage} but excluded from the text. After each
+ * {@code onToken} the listener's {@link GenerationListener#cancelled()} is polled; true ends generation with
+ * {@link FinishReason#CANCELLED} and the text streamed so far, without stepping the model again.
  */
 public final class Generator {
     private Generator() {}
@@ -78,13 +80,18 @@ public final class Generator {
                 break;
             }
             listener.onToken(delta, token);
+            if (listener.cancelled()) {
+                finish = FinishReason.CANCELLED;
+                break;
+            }
             logits = source.step(id);
         }
         long end = System.nanoTime();
         Timings timings = new Timings(
                 (prefillEnd - start) / 1_000_000, (end - firstToken) / 1_000_000, (firstToken - start) / 1_000_000);
         return new GenerationResult(
-                stops.text(), tokens, finish, new Usage(promptPositions, tokens.size()), timings);
+                // A cancelled answer ends with what was streamed; held-back text might have begun a stop string.
+                finish == FinishReason.CANCELLED ? stops.releasedText() : stops.text(), tokens, finish, new Usage(promptPositions, tokens.size()), timings);
     }
 
     /** Penalty first, then the caller's processors (constraints), then the sampling warpers, as transformers. */

@@ -45,6 +45,11 @@ final class StopStrings {
         return text.toString();
     }
 
+    /** The part of the answer already handed to the stream (all of it, once generation finished normally). */
+    String releasedText() {
+        return text.substring(0, released);
+    }
+
     private String release(int end) {
         String delta = text.substring(released, end);
         released = end;

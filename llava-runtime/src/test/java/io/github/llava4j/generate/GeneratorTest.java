@@ -65,7 +65,7 @@ class GeneratorTest {
         }
     }
 
-    private static final class Recorder implements GenerationListener {
+    private static class Recorder implements GenerationListener {
         final StringBuilder streamed = new StringBuilder();
         final List<String> deltas = new ArrayList<>();
 
@@ -102,6 +102,25 @@ class GeneratorTest {
         assertThat(result.finishReason()).isEqualTo(FinishReason.LENGTH);
         assertThat(result.text()).isEqualTo("Hello world world");
         assertThat(model.fed).hasSize(2);
+    }
+
+    @Test
+    void should_cancel_when_the_listener_asks_and_return_only_streamed_text() {
+        // "Hello" " STO" then cancelled: " STO" is held back (prefix of " STOP") and must not appear.
+        ScriptedModel model = new ScriptedModel(1, 3, 2, 2, 2);
+        Recorder recorder = new Recorder() {
+            @Override
+            public boolean cancelled() {
+                return deltas.size() == 2;
+            }
+        };
+        GenerationResult result =
+                run(model, GenerationConfig.builder().stopStrings(List.of(" STOP")).build(), recorder);
+        assertThat(result.finishReason()).isEqualTo(FinishReason.CANCELLED);
+        assertThat(result.tokens()).hasSize(2);
+        assertThat(result.text()).isEqualTo("Hello");
+        assertThat(recorder.streamed.toString()).isEqualTo(result.text());
+        assertThat(model.fed).containsExactly(1); // the model is not stepped after cancellation
     }
 
     @Test
@@ -164,6 +183,43 @@ class GeneratorTest {
         GenerationResult c = run(new ScriptedModel(1), config.toBuilder().seed(10L).build(), new Recorder());
         assertThat(ids(a)).isEqualTo(ids(b));
         assertThat(ids(a)).isNotEqualTo(ids(c));
+    }
+
+    /** Always the same logits: " world" (2) best, "!" (5) close behind, the rest far below. */
+    private static final class FixedModel implements LogitsSource {
+        @Override
+        public float[] prefill() {
+            return logits();
+        }
+
+        @Override
+        public float[] step(int tokenId) {
+            return logits();
+        }
+
+        private static float[] logits() {
+            float[] logits = new float[PIECES.size()];
+            logits[2] = 2.0f;
+            logits[5] = 1.5f;
+            return logits;
+        }
+    }
+
+    @Test
+    void should_penalise_repeats_of_generated_tokens_and_apply_caller_processors() {
+        // Prompt is {1, 2}: " world" starts penalised (2.0 / 1.5 = 1.33 < 1.5), so "!" comes first, then both are
+        // penalised (1.33 vs 1.0) and " world" wins again.
+        GenerationConfig penalised = GenerationConfig.builder().maxNewTokens(3).repetitionPenalty(1.5).build();
+        GenerationResult result = Generator.generate(
+                new FixedModel(), new PieceDecoder(), penalised, new Recorder(), new int[] {1, 2}, 2);
+        assertThat(ids(result)).containsExactly(5, 2, 2);
+        assertThat(result.tokens().get(0).logprob()).isLessThan(result.tokens().get(1).logprob()); // raw logits
+
+        GenerationConfig masked = GenerationConfig.builder().maxNewTokens(2)
+                .addProcessor(new TokenMask((id, context) -> id != 2 && id != 5)).build();
+        GenerationResult constrained = Generator.generate(
+                new FixedModel(), new PieceDecoder(), masked, new Recorder(), new int[0], 0);
+        assertThat(ids(constrained)).doesNotContain(2, 5);
     }
 
     private static List<Integer> ids(GenerationResult result) {

@@ -35,6 +35,23 @@ class LogitsProcessorsTest {
     }
 
     @Test
+    void should_apply_top_p_to_unsorted_negative_and_already_removed_logits() {
+        // Alive: ids 1, 3, 4 with logits -1, -3, -2 -> probabilities ~ [0.665, 0.090, 0.245]; 0.85 needs ids 1 and 4.
+        float[] logits = {NEG, -1f, NEG, -3f, -2f};
+        new TopP(0.85).process(logits, new int[0]);
+        assertThat(logits).containsExactly(NEG, -1f, NEG, NEG, -2f);
+        // After top-k only the survivors compete; a tiny P still keeps the single best one.
+        float[] chained = {0.5f, 4f, 3.9f, -7f, 2f};
+        new TopK(3).process(chained, new int[0]);
+        new TopP(0.01).process(chained, new int[0]);
+        assertThat(chained).containsExactly(NEG, 4f, NEG, NEG, NEG);
+        // Equal logits: ties are kept in id order, so with P = 0.4 of four equal tokens, ids 0 and 1 stay.
+        float[] flat = {1f, 1f, 1f, 1f};
+        new TopP(0.4).process(flat, new int[0]);
+        assertThat(flat).containsExactly(1f, 1f, NEG, NEG);
+    }
+
+    @Test
     void should_penalise_tokens_in_the_context_by_sign() {
         float[] logits = {2f, -2f, 2f, -2f};
         new RepetitionPenalty(2.0).process(logits, new int[] {0, 1, 1});
