@@ -274,8 +274,8 @@ public final class LlavaEngine implements AutoCloseable {
         }
 
         @Override
-        public String pieceText(int tokenId) {
-            return tokenizer.pieceText(tokenId);
+        public String tokenText(int tokenId) {
+            return tokenizer.tokenText(tokenId);
         }
     }
 

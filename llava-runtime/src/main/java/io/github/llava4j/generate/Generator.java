@@ -57,7 +57,7 @@ public final class Generator {
             if (i == 0) {
                 firstToken = System.nanoTime();
             }
-            TokenInfo token = new TokenInfo(id, decoder.pieceText(id), logits[id] - logSumExp, top);
+            TokenInfo token = new TokenInfo(id, decoder.tokenText(id), logits[id] - logSumExp, top);
             tokens.add(token);
             context[contextLength++] = id;
             if (!config.ignoreEos() && config.eosTokenIds().contains(id)) {

@@ -9,5 +9,5 @@ public interface TokenTextDecoder {
     String flush();
 
     /** The token's own text, for {@link TokenInfo#text()}. */
-    String pieceText(int tokenId);
+    String tokenText(int tokenId);
 }

@@ -179,12 +179,28 @@ public final class LlavaTokenizer implements AutoCloseable {
         return pieces[id].replace(TokenizerJsonBuilder.SPACE, " ").getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The raw piece of a token (e.g. "▁The", "<0x0A>", "</s>"); empty for an unknown id. */
+    /**
+     * A token as text for people (log-prob listings): what it adds to the answer when that is whole characters
+     * ("▁The" gives " The", "<0x0A>" gives a newline), else its raw piece (a lone byte of a multi-byte character
+     * stays "<0xE2>"; special tokens stay "</s>").
+     */
     public String tokenText(int id) {
-        return pieceText(id);
+        byte[] bytes = tokenBytes(id);
+        if (bytes.length == 0) {
+            return pieceText(id);
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return pieceText(id);
+        }
     }
 
-    /** Same as {@link #tokenText} (the name the generation code uses). */
+    /** The raw piece of a token (e.g. "▁The", "<0x0A>", "</s>"); empty for an unknown id. */
     public String pieceText(int id) {
         return id >= 0 && id < pieces.length && pieces[id] != null ? pieces[id] : "";
     }

@@ -60,7 +60,7 @@ class GeneratorTest {
         }
 
         @Override
-        public String pieceText(int tokenId) {
+        public String tokenText(int tokenId) {
             return PIECES.get(tokenId);
         }
     }

@@ -72,6 +72,10 @@ class LlavaTokenizerTest {
         assertThat(ids).hasSize(2);
         assertThat(tokenizer.pieceText(ids[0])).isEqualTo("\u2581");
         assertThat(tokenizer.pieceText(ids[1])).isEqualTo("<0x0A>");
+        assertThat(tokenizer.tokenText(ids[0])).isEqualTo(" ");
+        assertThat(tokenizer.tokenText(ids[1])).isEqualTo("\n");
+        assertThat(tokenizer.tokenText(3 + 0xE2)).as("a lone lead byte stays a piece").isEqualTo("<0xE2>");
+        assertThat(tokenizer.tokenText(tokenizer.eosId())).isEqualTo("</s>");
     }
 
     @Test
@@ -139,7 +143,7 @@ class LlavaTokenizerTest {
             assertThat(t.imageTokenId()).hasValue(32000);
             assertThat(t.specialTokenId("<pad>")).isEqualTo(32001);
             assertThat(t.padId()).isEqualTo(32001);
-            assertThat(t.tokenText(259)).isEqualTo("\u2581");
+            assertThat(t.pieceText(259)).isEqualTo("\u2581");
             assertThat(t.decode(t.encode("A chat about a rocket 🚀"))).isEqualTo("A chat about a rocket 🚀");
         }
     }
