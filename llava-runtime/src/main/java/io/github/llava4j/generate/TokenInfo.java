@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * One generated token.
  *
- * @param text the token's own piece of text as the tokenizer decodes it alone (may be part of a UTF-8 character)
+ * @param text the token as text (" The", a newline); a lone byte of a multi-byte character or a special token keeps
+ *     its raw piece ("<0xE2>", "</s>")
  * @param logprob log-probability of the token under the model's raw distribution (log_softmax of the logits before
  *     temperature, top-k/p and penalties: what transformers reports as scores under greedy decoding); NaN when
  *     log-probabilities were not requested
