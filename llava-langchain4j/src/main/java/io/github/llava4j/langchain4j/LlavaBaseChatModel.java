@@ -1,0 +1,316 @@
+package io.github.llava4j.langchain4j;
+
+import dev.langchain4j.exception.UnsupportedFeatureException;
+import dev.langchain4j.model.ModelProvider;
+import dev.langchain4j.model.chat.Capability;
+import dev.langchain4j.model.chat.listener.ChatModelListener;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.request.DefaultChatRequestParameters;
+import dev.langchain4j.model.chat.request.ResponseFormatType;
+import dev.langchain4j.model.chat.request.ToolChoice;
+import io.github.llava4j.Llava;
+import io.github.llava4j.LlavaEngine;
+import io.github.llava4j.LlavaRequest;
+import io.github.llava4j.LoadOptions;
+import io.github.llava4j.generate.GenerationConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What the blocking and the streaming model share: the engine (loaded or borrowed), the default request parameters
+ * with the builder's values folded in, the listeners, request validation and the mapping to a {@link LlavaRequest}.
+ *
+ * <p>Ownership: a model built with {@code modelPath} loads its own engine and frees it in {@link #close()}; a model
+ * built with {@code engine} borrows it (close the engine yourself, after the models that use it), so several
+ * models can share one loaded checkpoint.
+ */
+abstract class LlavaBaseChatModel implements AutoCloseable {
+    private final LlavaEngine engine;
+    private final boolean ownsEngine;
+    private final String modelName;
+    private final String template;
+    private final Long seed;
+    private final ChatRequestParameters defaultRequestParameters;
+    private final List<ChatModelListener> listeners;
+    private final ImageContentResolver images;
+
+    LlavaBaseChatModel(Builder<?, ?> builder) {
+        if ((builder.modelPath == null) == (builder.engine == null)) {
+            throw new IllegalArgumentException("set exactly one of modelPath (load a checkpoint folder) or engine"
+                    + " (share an engine already loaded)");
+        }
+        if (builder.engine != null && builder.loadOptionSet != null) {
+            throw new IllegalArgumentException(builder.loadOptionSet + " applies only when the model loads the"
+                    + " checkpoint itself (modelPath); a shared engine keeps the options it was loaded with");
+        }
+        this.images = new ImageContentResolver(
+                builder.httpTimeout == null ? ImageContentResolver.DEFAULT_HTTP_TIMEOUT : builder.httpTimeout,
+                builder.maxImageBytes == null ? ImageContentResolver.DEFAULT_MAX_IMAGE_BYTES : builder.maxImageBytes);
+        ChatRequestParameters common = builder.defaultRequestParameters == null
+                ? DefaultChatRequestParameters.EMPTY
+                : builder.defaultRequestParameters;
+        this.template = builder.template;
+        this.seed = builder.seed;
+        this.listeners = builder.listeners == null ? List.of() : List.copyOf(builder.listeners);
+        // Loading last: nothing below may fail after a 7B model is in memory.
+        if (builder.engine != null) {
+            this.engine = builder.engine;
+            this.ownsEngine = false;
+        } else {
+            LoadOptions.Builder options = LoadOptions.builder();
+            if (builder.device != null) {
+                options.device(builder.device);
+            }
+            if (builder.dtype != null) {
+                options.dtype(builder.dtype);
+            }
+            if (builder.imageCacheBytes != null) {
+                options.imageCacheBytes(builder.imageCacheBytes);
+            }
+            if (builder.template != null) {
+                options.template(builder.template);
+            }
+            this.engine = Llava.load(builder.modelPath, options.build());
+            this.ownsEngine = true;
+        }
+        String folderName = engine.folder().toAbsolutePath().normalize().getFileName() == null
+                ? engine.folder().toString()
+                : engine.folder().toAbsolutePath().normalize().getFileName().toString();
+        this.modelName = first(builder.modelName, common.modelName(), folderName);
+        this.defaultRequestParameters = DefaultChatRequestParameters.builder()
+                .overrideWith(common)
+                .modelName(modelName)
+                // Greedy by default, as LLaVA-1.5's evaluation decodes.
+                .temperature(first(builder.temperature, common.temperature(), 0.0))
+                .topP(first(builder.topP, common.topP(), null))
+                .topK(first(builder.topK, common.topK(), null))
+                .maxOutputTokens(first(builder.maxOutputTokens, common.maxOutputTokens(), null))
+                .stopSequences(builder.stopSequences != null ? builder.stopSequences : common.stopSequences())
+                .build();
+    }
+
+    /** Checks what this model cannot honour, before any work; throws LangChain4j's exceptions. */
+    void validate(ChatRequest request) {
+        ChatRequestParameters p = request.parameters();
+        if (p.toolChoice() != null && p.toolChoice() != ToolChoice.AUTO) {
+            throw new UnsupportedFeatureException("toolChoice " + p.toolChoice()
+                    + " is not supported yet by the llava4j provider (tools are not supported yet)");
+        }
+        if (p.toolSpecifications() != null && !p.toolSpecifications().isEmpty()) {
+            throw new UnsupportedFeatureException("tools (toolSpecifications) are not supported yet by the llava4j"
+                    + " provider");
+        }
+        if (p.responseFormat() != null && p.responseFormat().type() == ResponseFormatType.JSON) {
+            throw new UnsupportedFeatureException("responseFormat JSON"
+                    + (p.responseFormat().jsonSchema() != null ? " with a JSON schema" : "")
+                    + " is not supported yet by the llava4j provider");
+        }
+        if (p.frequencyPenalty() != null) {
+            throw new UnsupportedFeatureException("frequencyPenalty is not supported by the llava4j provider");
+        }
+        if (p.presencePenalty() != null) {
+            throw new UnsupportedFeatureException("presencePenalty is not supported by the llava4j provider");
+        }
+        if (p.modelName() != null && !p.modelName().equals(modelName)) {
+            throw new UnsupportedFeatureException("modelName '" + p.modelName() + "' is not supported: this model"
+                    + " serves only '" + modelName + "' (the loaded checkpoint " + engine.folder() + ")");
+        }
+        MessageMapper.toGenerationConfig(p, seed);
+        MessageMapper.validateMessages(request.messages());
+    }
+
+    /** The runtime request for a validated chat request; resolves (and may fetch) its images. */
+    LlavaRequest toLlavaRequest(ChatRequest request) {
+        MessageMapper.MappedConversation mapped = MessageMapper.toConversation(request.messages(), images::resolve);
+        GenerationConfig generation = MessageMapper.toGenerationConfig(request.parameters(), seed);
+        return LlavaRequest.builder()
+                .conversation(mapped.conversation())
+                .images(mapped.images())
+                .template(template)
+                .generation(generation)
+                .build();
+    }
+
+    LlavaEngine engine() {
+        return engine;
+    }
+
+    /** The name reported in responses and accepted in requests; by default the checkpoint folder's name. */
+    public String modelName() {
+        return modelName;
+    }
+
+    public ChatRequestParameters defaultRequestParameters() {
+        return defaultRequestParameters;
+    }
+
+    public List<ChatModelListener> listeners() {
+        return listeners;
+    }
+
+    public ModelProvider provider() {
+        return ModelProvider.OTHER;
+    }
+
+    /** Empty for now: JSON-schema output (grammar-constrained decoding) is planned. */
+    public Set<Capability> supportedCapabilities() {
+        return Set.of();
+    }
+
+    /** Closes the engine if this model loaded it ({@code modelPath}); a shared engine is left open. */
+    @Override
+    public void close() {
+        if (ownsEngine) {
+            engine.close();
+        }
+    }
+
+    @SafeVarargs
+    private static <T> T first(T... values) {
+        for (T value : values) {
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Options shared by both models' builders.
+     *
+     * @param <C> the model built
+     * @param <B> the concrete builder (for chaining)
+     */
+    public abstract static class Builder<C extends LlavaBaseChatModel, B extends Builder<C, B>> {
+        private Path modelPath;
+        private LlavaEngine engine;
+        private String loadOptionSet;
+        private String device;
+        private LoadOptions.WeightDtype dtype;
+        private Long imageCacheBytes;
+        private String template;
+        private Double temperature;
+        private Double topP;
+        private Integer topK;
+        private Integer maxOutputTokens;
+        private List<String> stopSequences;
+        private Long seed;
+        private List<ChatModelListener> listeners;
+        private ChatRequestParameters defaultRequestParameters;
+        private String modelName;
+        private Duration httpTimeout;
+        private Long maxImageBytes;
+
+        @SuppressWarnings("unchecked")
+        B self() {
+            return (B) this;
+        }
+
+        /** A llava-hf checkpoint folder to load; the model owns the engine and closes it in {@code close()}. */
+        public B modelPath(Path modelPath) {
+            this.modelPath = modelPath;
+            return self();
+        }
+
+        /** An engine already loaded, shared with other models; its owner closes it. */
+        public B engine(LlavaEngine engine) {
+            this.engine = engine;
+            return self();
+        }
+
+        /** "cpu" (default), "gpu" or "gpu:N"; only with {@link #modelPath}. */
+        public B device(String device) {
+            this.device = device;
+            this.loadOptionSet = device == null ? loadOptionSet : "device";
+            return self();
+        }
+
+        /** Weight dtype (AUTO picks f32 on CPU when it fits, else f16); only with {@link #modelPath}. */
+        public B dtype(LoadOptions.WeightDtype dtype) {
+            this.dtype = dtype;
+            this.loadOptionSet = dtype == null ? loadOptionSet : "dtype";
+            return self();
+        }
+
+        /** Bound of the image-embedding cache in bytes (256 MiB by default); only with {@link #modelPath}. */
+        public B imageCacheBytes(Long imageCacheBytes) {
+            this.imageCacheBytes = imageCacheBytes;
+            this.loadOptionSet = imageCacheBytes == null ? loadOptionSet : "imageCacheBytes";
+            return self();
+        }
+
+        /** Chat template name (vicuna_v1 by default, LLaVA-1.5's); see docs/runtime.md. */
+        public B template(String template) {
+            this.template = template;
+            return self();
+        }
+
+        /** 0 = greedy (the default); above 0, sampling. */
+        public B temperature(Double temperature) {
+            this.temperature = temperature;
+            return self();
+        }
+
+        public B topP(Double topP) {
+            this.topP = topP;
+            return self();
+        }
+
+        public B topK(Integer topK) {
+            this.topK = topK;
+            return self();
+        }
+
+        /** Longest answer in tokens (the runtime's default: 256). */
+        public B maxOutputTokens(Integer maxOutputTokens) {
+            this.maxOutputTokens = maxOutputTokens;
+            return self();
+        }
+
+        public B stopSequences(List<String> stopSequences) {
+            this.stopSequences = stopSequences == null ? null : List.copyOf(stopSequences);
+            return self();
+        }
+
+        /** Seed of the sampler (used when temperature > 0); null = a random seed per request. */
+        public B seed(Long seed) {
+            this.seed = seed;
+            return self();
+        }
+
+        public B listeners(List<ChatModelListener> listeners) {
+            this.listeners = listeners;
+            return self();
+        }
+
+        /** Defaults for every request; the individual builder values above win over these. */
+        public B defaultRequestParameters(ChatRequestParameters defaultRequestParameters) {
+            this.defaultRequestParameters = defaultRequestParameters;
+            return self();
+        }
+
+        /** The name reported in responses and accepted in requests (default: the checkpoint folder's name). */
+        public B modelName(String modelName) {
+            this.modelName = modelName;
+            return self();
+        }
+
+        /** Timeout of fetching an http(s) image URL (30 s by default). */
+        public B httpTimeout(Duration httpTimeout) {
+            this.httpTimeout = Objects.requireNonNull(httpTimeout, "httpTimeout");
+            return self();
+        }
+
+        /** Largest accepted image, from any source (20 MiB by default). */
+        public B maxImageBytes(Long maxImageBytes) {
+            this.maxImageBytes = maxImageBytes;
+            return self();
+        }
+
+        public abstract C build();
+    }
+}
