@@ -1,5 +1,6 @@
 package io.github.llava4j.langchain4j;
 
+import dev.langchain4j.exception.InvalidRequestException;
 import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.Capability;
@@ -9,11 +10,14 @@ import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.DefaultChatRequestParameters;
 import dev.langchain4j.model.chat.request.ResponseFormatType;
 import dev.langchain4j.model.chat.request.ToolChoice;
+import io.github.llava4j.ImageException;
 import io.github.llava4j.Llava;
 import io.github.llava4j.LlavaEngine;
 import io.github.llava4j.LlavaRequest;
+import io.github.llava4j.LlavaResult;
 import io.github.llava4j.LoadOptions;
 import io.github.llava4j.generate.GenerationConfig;
+import io.github.llava4j.generate.GenerationListener;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -133,6 +137,18 @@ abstract class LlavaBaseChatModel implements AutoCloseable {
                 .template(template)
                 .generation(generation)
                 .build();
+    }
+
+    /**
+     * Runs the request on the engine; an image the runtime cannot decode becomes LangChain4j's
+     * {@link InvalidRequestException} (the caller's input was wrong), other runtime errors pass unchanged.
+     */
+    LlavaResult generate(LlavaRequest request, GenerationListener listener) {
+        try {
+            return engine.generate(request, listener);
+        } catch (ImageException e) {
+            throw new InvalidRequestException(e.getMessage(), e);
+        }
     }
 
     LlavaEngine engine() {

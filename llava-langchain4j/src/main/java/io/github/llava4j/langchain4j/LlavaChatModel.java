@@ -33,7 +33,7 @@ public class LlavaChatModel extends LlavaBaseChatModel implements ChatModel {
     @Override
     public ChatResponse doChat(ChatRequest request) {
         validate(request);
-        LlavaResult result = engine().generate(toLlavaRequest(request), GenerationListener.NONE);
+        LlavaResult result = generate(toLlavaRequest(request), GenerationListener.NONE);
         return MessageMapper.toChatResponse(result, modelName());
     }
 

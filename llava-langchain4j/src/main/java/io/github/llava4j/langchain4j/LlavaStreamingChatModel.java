@@ -55,13 +55,13 @@ public class LlavaStreamingChatModel extends LlavaBaseChatModel implements Strea
     public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
         validate(request);
         try {
-            executor.execute(() -> generate(request, handler));
+            executor.execute(() -> stream(request, handler));
         } catch (RejectedExecutionException e) {
             withLoggingExceptions(() -> handler.onError(e));
         }
     }
 
-    private void generate(ChatRequest request, StreamingChatResponseHandler handler) {
+    private void stream(ChatRequest request, StreamingChatResponseHandler handler) {
         Handle handle = new Handle();
         try {
             GenerationListener listener = new GenerationListener() {
@@ -77,7 +77,7 @@ public class LlavaStreamingChatModel extends LlavaBaseChatModel implements Strea
                     return handle.isCancelled();
                 }
             };
-            LlavaResult result = engine().generate(toLlavaRequest(request), listener);
+            LlavaResult result = generate(toLlavaRequest(request), listener);
             if (!handle.isCancelled()) {
                 onCompleteResponse(handler, MessageMapper.toChatResponse(result, modelName()));
             }

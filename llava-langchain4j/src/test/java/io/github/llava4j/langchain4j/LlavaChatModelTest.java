@@ -210,6 +210,15 @@ class LlavaChatModelTest {
     }
 
     @Test
+    void should_report_an_undecodable_image_as_an_invalid_request() {
+        String notAnImage = Base64.getEncoder().encodeToString("plain text, not pixels".getBytes());
+        assertThatThrownBy(() -> model.chat(UserMessage.from(TextContent.from("What?"),
+                        ImageContent.from(notAnImage, "image/png"))))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("unrecognised image format");
+    }
+
+    @Test
     void should_refuse_load_options_for_a_shared_engine_and_a_missing_source() {
         assertThatThrownBy(() -> LlavaChatModel.builder().engine(engine).device("gpu").build())
                 .isInstanceOf(IllegalArgumentException.class)
