@@ -37,7 +37,6 @@ abstract class LlavaBaseChatModel implements AutoCloseable {
     private final boolean ownsEngine;
     private final String modelName;
     private final String template;
-    private final Long seed;
     private final ChatRequestParameters defaultRequestParameters;
     private final List<ChatModelListener> listeners;
     private final ImageContentResolver images;
@@ -58,7 +57,6 @@ abstract class LlavaBaseChatModel implements AutoCloseable {
                 ? DefaultChatRequestParameters.EMPTY
                 : builder.defaultRequestParameters;
         this.template = builder.template;
-        this.seed = builder.seed;
         this.listeners = builder.listeners == null ? List.of() : List.copyOf(builder.listeners);
         // Loading last: nothing below may fail after a 7B model is in memory.
         if (builder.engine != null) {
@@ -85,8 +83,10 @@ abstract class LlavaBaseChatModel implements AutoCloseable {
                 ? engine.folder().toString()
                 : engine.folder().toAbsolutePath().normalize().getFileName().toString();
         this.modelName = first(builder.modelName, common.modelName(), folderName);
-        this.defaultRequestParameters = DefaultChatRequestParameters.builder()
+        Long commonSeed = common instanceof LlavaChatRequestParameters llava ? llava.seed() : null;
+        this.defaultRequestParameters = LlavaChatRequestParameters.builder()
                 .overrideWith(common)
+                .seed(first(builder.seed, commonSeed))
                 .modelName(modelName)
                 // Greedy by default, as LLaVA-1.5's evaluation decodes.
                 .temperature(first(builder.temperature, common.temperature(), 0.0))
@@ -123,14 +123,14 @@ abstract class LlavaBaseChatModel implements AutoCloseable {
             throw new UnsupportedFeatureException("modelName '" + p.modelName() + "' is not supported: this model"
                     + " serves only '" + modelName + "' (the loaded checkpoint " + engine.folder() + ")");
         }
-        MessageMapper.toGenerationConfig(p, seed);
+        MessageMapper.toGenerationConfig(p);
         MessageMapper.validateMessages(request.messages());
     }
 
     /** The runtime request for a validated chat request; resolves (and may fetch) its images. */
     LlavaRequest toLlavaRequest(ChatRequest request) {
         MessageMapper.MappedConversation mapped = MessageMapper.toConversation(request.messages(), images::resolve);
-        GenerationConfig generation = MessageMapper.toGenerationConfig(request.parameters(), seed);
+        GenerationConfig generation = MessageMapper.toGenerationConfig(request.parameters());
         return LlavaRequest.builder()
                 .conversation(mapped.conversation())
                 .images(mapped.images())
@@ -292,7 +292,10 @@ abstract class LlavaBaseChatModel implements AutoCloseable {
             return self();
         }
 
-        /** Seed of the sampler (used when temperature > 0); null = a random seed per request. */
+        /**
+         * Seed of the sampler (used when temperature > 0); null = a random seed per request. A request can set its
+         * own through {@link LlavaChatRequestParameters}.
+         */
         public B seed(Long seed) {
             this.seed = seed;
             return self();
@@ -303,7 +306,10 @@ abstract class LlavaBaseChatModel implements AutoCloseable {
             return self();
         }
 
-        /** Defaults for every request; the individual builder values above win over these. */
+        /**
+         * Defaults for every request (a {@link LlavaChatRequestParameters} may add a seed and a repetition penalty);
+         * the individual builder values win over these.
+         */
         public B defaultRequestParameters(ChatRequestParameters defaultRequestParameters) {
             this.defaultRequestParameters = defaultRequestParameters;
             return self();

@@ -125,10 +125,17 @@ public final class MessageMapper {
 
     /**
      * Sampling settings from merged request parameters: temperature null = 0 (greedy), topP null = 1 (off), topK
-     * null = 0 (off), maxOutputTokens null = the runtime's default (256).
+     * null = 0 (off), maxOutputTokens null = the runtime's default (256); seed and repetition penalty from
+     * {@link LlavaChatRequestParameters} (unset: a random seed, no penalty).
      */
-    public static GenerationConfig toGenerationConfig(ChatRequestParameters parameters, Long seed) {
-        GenerationConfig.Builder builder = GenerationConfig.builder().seed(seed);
+    public static GenerationConfig toGenerationConfig(ChatRequestParameters parameters) {
+        GenerationConfig.Builder builder = GenerationConfig.builder();
+        if (parameters instanceof LlavaChatRequestParameters llava) {
+            builder.seed(llava.seed());
+            if (llava.repetitionPenalty() != null) {
+                builder.repetitionPenalty(llava.repetitionPenalty());
+            }
+        }
         if (parameters.temperature() != null) {
             builder.temperature(parameters.temperature());
         }

@@ -135,6 +135,19 @@ class LlavaChatModelTest {
             String a = seeded.chat("Say something.");
             String b = seeded.chat("Say something.");
             assertThat(a).isEqualTo(b);
+            assertThat(((LlavaChatRequestParameters) seeded.defaultRequestParameters()).seed()).isEqualTo(42L);
+
+            // A per-request seed overrides the model's; the same request seed gives the same answer again.
+            ChatRequest reseeded = ChatRequest.builder().messages(UserMessage.from("Say something."))
+                    .parameters(LlavaChatRequestParameters.builder().seed(7L).build()).build();
+            String c = seeded.chat(reseeded).aiMessage().text();
+            assertThat(seeded.chat(reseeded).aiMessage().text()).isEqualTo(c);
+            List<String> perSeed = new ArrayList<>();
+            for (long s = 100; s < 104; s++) {
+                perSeed.add(seeded.chat(ChatRequest.builder().messages(UserMessage.from("Say something."))
+                        .parameters(LlavaChatRequestParameters.builder().seed(s).build()).build()).aiMessage().text());
+            }
+            assertThat(perSeed).as("answers sampled with four different seeds").doesNotHaveDuplicates();
         }
     }
 

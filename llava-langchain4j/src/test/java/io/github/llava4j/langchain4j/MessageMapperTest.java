@@ -113,24 +113,42 @@ class MessageMapperTest {
 
     @Test
     void should_map_parameters_to_a_generation_config_with_greedy_defaults() {
-        GenerationConfig defaults = MessageMapper.toGenerationConfig(ChatRequestParameters.builder().build(), null);
+        GenerationConfig defaults = MessageMapper.toGenerationConfig(ChatRequestParameters.builder().build());
         assertThat(defaults.greedy()).isTrue();
         assertThat(defaults.topP()).isEqualTo(1.0);
         assertThat(defaults.maxNewTokens()).isEqualTo(256);
 
-        GenerationConfig set = MessageMapper.toGenerationConfig(ChatRequestParameters.builder()
-                .temperature(0.7).topP(0.9).topK(40).maxOutputTokens(12).stopSequences("END").build(), 5L);
+        GenerationConfig set = MessageMapper.toGenerationConfig(LlavaChatRequestParameters.builder()
+                .temperature(0.7).topP(0.9).topK(40).maxOutputTokens(12).stopSequences("END").seed(5L)
+                .repetitionPenalty(1.2).build());
         assertThat(set.temperature()).isEqualTo(0.7);
         assertThat(set.topP()).isEqualTo(0.9);
         assertThat(set.topK()).isEqualTo(40);
         assertThat(set.maxNewTokens()).isEqualTo(12);
         assertThat(set.stopStrings()).containsExactly("END");
         assertThat(set.seed()).isEqualTo(5L);
+        assertThat(set.repetitionPenalty()).isEqualTo(1.2);
 
         assertThatThrownBy(() -> MessageMapper.toGenerationConfig(
-                        ChatRequestParameters.builder().temperature(-1.0).build(), null))
+                        ChatRequestParameters.builder().temperature(-1.0).build()))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("temperature");
+    }
+
+    @Test
+    void should_keep_llava_parameters_when_merged_either_way() {
+        ChatRequestParameters defaults = LlavaChatRequestParameters.builder().seed(1L).temperature(0.5).build();
+        ChatRequestParameters plain = ChatRequestParameters.builder().temperature(0.9).build();
+        ChatRequestParameters merged = defaults.overrideWith(plain);
+        assertThat(merged).isInstanceOf(LlavaChatRequestParameters.class);
+        assertThat(((LlavaChatRequestParameters) merged).seed()).isEqualTo(1L);
+        assertThat(merged.temperature()).isEqualTo(0.9);
+
+        ChatRequestParameters perRequest = LlavaChatRequestParameters.builder().seed(2L).build();
+        ChatRequestParameters merged2 = plain.overrideWith(perRequest);
+        assertThat(((LlavaChatRequestParameters) merged2).seed()).isEqualTo(2L);
+        assertThat(merged2.temperature()).isEqualTo(0.9);
+        assertThat(((LlavaChatRequestParameters) defaults.overrideWith(perRequest)).seed()).isEqualTo(2L);
     }
 
     @Test
