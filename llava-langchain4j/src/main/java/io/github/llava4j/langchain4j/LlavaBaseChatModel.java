@@ -18,6 +18,7 @@ import io.github.llava4j.LlavaResult;
 import io.github.llava4j.LoadOptions;
 import io.github.llava4j.generate.GenerationConfig;
 import io.github.llava4j.generate.GenerationListener;
+import io.github.llava4j.text.ChatTemplates;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -56,6 +57,9 @@ abstract class LlavaBaseChatModel implements AutoCloseable {
         ChatRequestParameters common = builder.defaultRequestParameters == null
                 ? DefaultChatRequestParameters.EMPTY
                 : builder.defaultRequestParameters;
+        if (builder.template != null) {
+            ChatTemplates.byName(builder.template); // an unknown name fails here, not at the first request
+        }
         this.template = builder.template;
         this.listeners = builder.listeners == null ? List.of() : List.copyOf(builder.listeners);
         // Loading last: nothing below may fail after a 7B model is in memory.

@@ -236,6 +236,9 @@ class LlavaChatModelTest {
         assertThatThrownBy(() -> LlavaChatModel.builder().engine(engine).device("gpu").build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("device applies only when the model loads the checkpoint");
+        assertThatThrownBy(() -> LlavaChatModel.builder().engine(engine).template("vicuna_v9").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown chat template 'vicuna_v9'");
         assertThatThrownBy(() -> LlavaChatModel.builder().build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("exactly one of modelPath");
