@@ -305,11 +305,14 @@ class LlavaChatModelTest {
                         TextContent.from("What is it?")));
         String answer = model.chat(first).aiMessage().text();
         long misses = engine.imageCacheStats().misses();
+        long prefixHits = engine.prefixCacheStats().hits();
 
         List<ChatMessage> followUp = new ArrayList<>(first);
         followUp.add(AiMessage.from(answer));
         followUp.add(UserMessage.from("And its colour?"));
         ChatResponse response = model.chat(followUp);
+        // The follow-up continues the first exchange's decoder state instead of prefilling the image again.
+        assertThat(engine.prefixCacheStats().hits()).isEqualTo(prefixHits + 1);
 
         LlavaResult expected = engine.generate(LlavaRequest.builder()
                 .conversation(Conversation.builder().system("You look at pictures.").user("What is it?", 1)
