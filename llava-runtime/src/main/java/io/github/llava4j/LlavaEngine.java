@@ -218,7 +218,7 @@ public final class LlavaEngine implements AutoCloseable {
             fed.add(tokenId);
             return locked(() -> {
                 try (NDManager step = manager.newSubManager()) {
-                    NDArray embeds = model.embed(new int[] {tokenId}, List.of(), step); // [1, D]
+                    NDArray embeds = model.embedText(new int[] {tokenId}, step); // [1, D]
                     return model.forward(embeds, cache, false, step).toFloatArray();
                 }
             });
@@ -307,6 +307,14 @@ public final class LlavaEngine implements AutoCloseable {
         Set<String> stops = new LinkedHashSet<>(generation.stopStrings());
         stops.addAll(template.stopStrings());
         builder.stopStrings(new ArrayList<>(stops));
+        // The image token is a placeholder for pixels, never an answer: a generated one could not be told apart from
+        // an image slot when the conversation continues. Raw log-probs (taken before processors) still report it.
+        int imageToken = config.imageTokenIndex();
+        builder.addProcessor((logits, context) -> {
+            if (imageToken < logits.length) {
+                logits[imageToken] = Float.NEGATIVE_INFINITY;
+            }
+        });
         return builder.build();
     }
 

@@ -196,6 +196,25 @@ class LlavaEngineTest {
     }
 
     @Test
+    void should_never_generate_the_image_placeholder_token() {
+        int imageToken = engine.config().imageTokenIndex();
+        GenerationConfig favouringImage = GenerationConfig.builder()
+                .maxNewTokens(5)
+                .addProcessor((logits, context) -> logits[imageToken] = 1e9f) // the model "wants" the image token
+                .build();
+        LlavaResult result = engine.generate(ask("Hi", cat, favouringImage), (d, t) -> {});
+        assertThat(ids(result)).hasSize(5).doesNotContain(imageToken);
+        // and the conversation can go on with that answer in it
+        LlavaResult next = engine.generate(LlavaRequest.builder()
+                .conversation(Conversation.builder().user("Hi", 1).assistant(result.generation().text())
+                        .user("Again").build())
+                .image(cat)
+                .generation(greedy(3))
+                .build(), (d, t) -> {});
+        assertThat(next.generation().tokens()).hasSize(3);
+    }
+
+    @Test
     void should_refuse_a_wrong_number_of_images() {
         LlavaRequest request = LlavaRequest.builder()
                 .conversation(Conversation.builder().user("Compare", 2).build())

@@ -148,6 +148,18 @@ public final class LlavaModel implements AutoCloseable {
     }
 
     /**
+     * Embeds {@code ids} as text tokens only, {@code [T, D_text]} FLOAT32 attached to {@code out}: what a decode step
+     * feeds back, where even the image-token id (should a model produce it) is just its embedding row, as in
+     * transformers' decode steps, which receive no pixel values.
+     */
+    public NDArray embedText(int[] ids, NDManager out) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            return keep(decoder.embed(ids, 0, ids.length, weights), out);
+        }
+    }
+
+    /**
      * Length of the decoder sequence for {@code ids}: image tokens that come in runs whose lengths are all multiples
      * of imageSeqLength are taken as already expanded; otherwise each image token is one placeholder standing for
      * imageSeqLength rows.
