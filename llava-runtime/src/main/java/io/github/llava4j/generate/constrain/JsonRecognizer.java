@@ -23,6 +23,8 @@ public final class JsonRecognizer {
     private static final LiteralGrammar TRUE_FALSE_NULL = new LiteralGrammar(List.of("true", "false", "null"));
 
     private final Frame[] stacks;
+    /** {@link #minRemaining()}, computed on first use; -1 before. */
+    private int minRemaining = -1;
 
     private JsonRecognizer(Frame[] stacks) {
         this.stacks = stacks;
@@ -39,6 +41,12 @@ public final class JsonRecognizer {
 
     /** The state after byte {@code b} (0..255), or null if the byte cannot continue the value. */
     public JsonRecognizer accept(int b) {
+        b &= 0xFF;
+        // Fast path for the commonest byte of all, plain text inside a string: the state does not change.
+        if (stacks.length == 1 && stacks[0] instanceof StringFrame s && s.phase == StringFrame.NORMAL
+                && b >= 0x20 && b < 0x80 && b != '"' && b != '\\') {
+            return this;
+        }
         List<Frame> out = new ArrayList<>(2);
         for (Frame top : stacks) {
             top.step(b & 0xFF, out);
@@ -71,6 +79,13 @@ public final class JsonRecognizer {
 
     /** The fewest bytes that turn the text so far into a complete value (0 when complete). */
     public int minRemaining() {
+        if (minRemaining < 0) {
+            minRemaining = computeMinRemaining();
+        }
+        return minRemaining;
+    }
+
+    private int computeMinRemaining() {
         int best = Integer.MAX_VALUE;
         for (Frame top : stacks) {
             int sum = 0;

@@ -3,7 +3,9 @@ package io.github.llava4j.generate.constrain;
 import io.github.llava4j.text.LlavaTokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.IntFunction;
 
@@ -27,9 +29,9 @@ public final class TokenVocabulary {
         this.size = size;
         this.bytes = bytes;
         this.eosIds = Set.copyOf(eosIds);
-        List<int[]> children = new ArrayList<>(); // per node: 256 child slots (built, then compacted)
+        // Edges keyed by node * 256 + byte while building (a 256-slot table per node would take ~1 KiB a node).
+        Map<Integer, Integer> edges = new HashMap<>();
         List<List<Integer>> ends = new ArrayList<>();
-        children.add(new int[256]);
         ends.add(new ArrayList<>());
         for (int id = 0; id < size; id++) {
             byte[] token = bytes[id];
@@ -38,38 +40,35 @@ public final class TokenVocabulary {
             }
             int node = 0;
             for (byte value : token) {
-                int b = value & 0xFF;
-                int child = children.get(node)[b];
-                if (child == 0) {
-                    child = children.size();
-                    children.add(new int[256]);
+                int key = node * 256 + (value & 0xFF);
+                Integer child = edges.get(key);
+                if (child == null) {
+                    child = ends.size();
                     ends.add(new ArrayList<>());
-                    children.get(node)[b] = child;
+                    edges.put(key, child);
                 }
                 node = child;
             }
             ends.get(node).add(id);
         }
-        int nodes = children.size();
+        int nodes = ends.size();
+        int[] counts = new int[nodes];
+        for (int key : edges.keySet()) {
+            counts[key / 256]++;
+        }
         childBytes = new byte[nodes][];
         childNodes = new int[nodes][];
         tokensAt = new int[nodes][];
         for (int n = 0; n < nodes; n++) {
-            int[] slots = children.get(n);
-            int count = 0;
-            for (int slot : slots) {
-                count += slot != 0 ? 1 : 0;
-            }
-            childBytes[n] = new byte[count];
-            childNodes[n] = new int[count];
-            int k = 0;
-            for (int b = 0; b < 256; b++) {
-                if (slots[b] != 0) {
-                    childBytes[n][k] = (byte) b;
-                    childNodes[n][k++] = slots[b];
-                }
-            }
+            childBytes[n] = new byte[counts[n]];
+            childNodes[n] = new int[counts[n]];
             tokensAt[n] = ends.get(n).stream().mapToInt(Integer::intValue).toArray();
+        }
+        int[] filled = new int[nodes];
+        for (Map.Entry<Integer, Integer> edge : edges.entrySet()) {
+            int node = edge.getKey() / 256;
+            childBytes[node][filled[node]] = (byte) (edge.getKey() % 256);
+            childNodes[node][filled[node]++] = edge.getValue();
         }
     }
 
