@@ -70,12 +70,13 @@ public final class JsonConstraint implements LogitsProcessor {
         for (int id = 0; id < logits.length; id++) {
             if (id >= allowed.length || !allowed[id]) {
                 logits[id] = Float.NEGATIVE_INFINITY;
-            } else {
+            } else if (logits[id] != Float.NEGATIVE_INFINITY) {
                 any = true;
             }
         }
         if (!any) {
-            throw new IllegalStateException("no token can continue the JSON value after " + consumed + " tokens");
+            throw new IllegalStateException("no token can continue the JSON value after " + consumed
+                    + " tokens (or an earlier processor removed all that can)");
         }
     }
 

@@ -51,7 +51,44 @@ public final class JsonRecognizer {
         for (Frame top : stacks) {
             top.step(b & 0xFF, out);
         }
-        return out.isEmpty() ? null : new JsonRecognizer(out.toArray(new Frame[0]));
+        if (out.isEmpty()) {
+            return null;
+        }
+        if (out.size() > 1) {
+            dedupe(out);
+        }
+        return new JsonRecognizer(out.toArray(new Frame[0]));
+    }
+
+    /**
+     * Drops stacks equal to an earlier one: alternatives that ended the same way (anyOf of integer and number in an
+     * array, say) would otherwise multiply at every element.
+     */
+    private static void dedupe(List<Frame> out) {
+        for (int i = out.size() - 1; i > 0; i--) {
+            for (int j = 0; j < i; j++) {
+                if (same(out.get(i), out.get(j))) {
+                    out.remove(i);
+                    break;
+                }
+            }
+        }
+    }
+
+    private static boolean same(Frame a, Frame b) {
+        while (a != b) {
+            if (a == null || b == null || a.getClass() != b.getClass() || !a.sameLocal(b)) {
+                return false;
+            }
+            a = a.parent;
+            b = b.parent;
+        }
+        return true;
+    }
+
+    /** How many alternative stacks are alive (1 except inside an undecided anyOf). */
+    int stackCount() {
+        return stacks.length;
     }
 
     /** The state after all of {@code bytes}, or null if any of them is rejected. */
@@ -159,6 +196,9 @@ public final class JsonRecognizer {
         boolean complete() {
             return false;
         }
+
+        /** Same state as {@code other} (of the same class), parents aside. */
+        abstract boolean sameLocal(Frame other);
     }
 
     /** The bottom: an optional single leading space (LLaMA's "▁{"), the value, then nothing. */
@@ -185,6 +225,12 @@ public final class JsonRecognizer {
                 return;
             }
             startValue(grammar, new Root(grammar, DONE), b, out);
+        }
+
+        @Override
+        boolean sameLocal(Frame other) {
+            Root o = (Root) other;
+            return grammar == o.grammar && phase == o.phase;
         }
 
         @Override
@@ -265,6 +311,12 @@ public final class JsonRecognizer {
         }
 
         @Override
+        boolean sameLocal(Frame other) {
+            ObjectFrame o = (ObjectFrame) other;
+            return grammar == o.grammar && phase == o.phase && index == o.index && pos == o.pos;
+        }
+
+        @Override
         int remaining() {
             return switch (phase) {
                 case EMPTY -> 1;
@@ -329,6 +381,11 @@ public final class JsonRecognizer {
         }
 
         @Override
+        boolean sameLocal(Frame other) {
+            return phase == ((FreeObjectFrame) other).phase;
+        }
+
+        @Override
         int remaining() {
             return switch (phase) {
                 case OPEN, AFTER -> 1;
@@ -381,6 +438,12 @@ public final class JsonRecognizer {
                     }
                 }
             }
+        }
+
+        @Override
+        boolean sameLocal(Frame other) {
+            ArrayFrame o = (ArrayFrame) other;
+            return grammar == o.grammar && phase == o.phase && count == o.count;
         }
 
         @Override
@@ -465,6 +528,12 @@ public final class JsonRecognizer {
         }
 
         @Override
+        boolean sameLocal(Frame other) {
+            StringFrame o = (StringFrame) other;
+            return phase == o.phase && count == o.count && lo == o.lo && hi == o.hi;
+        }
+
+        @Override
         int remaining() {
             return switch (phase) {
                 case NORMAL -> 1;
@@ -523,6 +592,12 @@ public final class JsonRecognizer {
         @Override
         void step(int b, List<Frame> out) {
             match(parent, literals, live, pos, b, out);
+        }
+
+        @Override
+        boolean sameLocal(Frame other) {
+            LiteralFrame o = (LiteralFrame) other;
+            return literals == o.literals && pos == o.pos && java.util.Arrays.equals(live, o.live);
         }
 
         @Override
@@ -591,6 +666,12 @@ public final class JsonRecognizer {
                 // The number ends here; the byte belongs to what follows it.
                 parent.step(b, out);
             }
+        }
+
+        @Override
+        boolean sameLocal(Frame other) {
+            NumberFrame o = (NumberFrame) other;
+            return integer == o.integer && state == o.state;
         }
 
         @Override

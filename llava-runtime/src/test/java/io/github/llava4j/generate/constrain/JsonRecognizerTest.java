@@ -117,6 +117,18 @@ class JsonRecognizerTest {
     }
 
     @Test
+    void should_merge_alternatives_that_end_alike() {
+        JsonShape shape = array(anyOf(integer(), number()));
+        JsonRecognizer r = JsonRecognizer.start(shape).accept("[".getBytes());
+        for (int i = 0; i < 40; i++) {
+            r = r.accept("1,".getBytes());
+        }
+        assertThat(r.stackCount()).isEqualTo(1);
+        assertThat(r.accept("2".getBytes()).stackCount()).isEqualTo(2);
+        assertThat(r.accept("2]".getBytes()).isComplete()).isTrue();
+    }
+
+    @Test
     void should_accept_any_json_for_free_form_shapes() {
         assertThat(accepts(anyValue(), "[1, {\"a\": [null, true, \"x\"]}, -2.5e1]")).isTrue();
         assertThat(accepts(freeObject(), "{\"k\": {\"n\": {}}, \"l\": []}")).isTrue();
