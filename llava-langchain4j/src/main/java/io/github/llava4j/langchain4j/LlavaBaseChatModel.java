@@ -2,6 +2,10 @@ package io.github.llava4j.langchain4j;
 
 import dev.langchain4j.exception.InvalidRequestException;
 import dev.langchain4j.exception.UnsupportedFeatureException;
+import io.github.llava4j.generate.constrain.JsonConstraint;
+import io.github.llava4j.generate.constrain.JsonShape;
+import io.github.llava4j.generate.constrain.TokenVocabulary;
+import io.github.llava4j.text.Conversation;
 import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.listener.ChatModelListener;
@@ -41,6 +45,7 @@ abstract class LlavaBaseChatModel implements AutoCloseable {
     private final ChatRequestParameters defaultRequestParameters;
     private final List<ChatModelListener> listeners;
     private final ImageContentResolver images;
+    private volatile TokenVocabulary vocabulary;
 
     LlavaBaseChatModel(Builder<?, ?> builder) {
         if ((builder.modelPath == null) == (builder.engine == null)) {
@@ -112,10 +117,8 @@ abstract class LlavaBaseChatModel implements AutoCloseable {
             throw new UnsupportedFeatureException("tools (toolSpecifications) are not supported yet by the llava4j"
                     + " provider");
         }
-        if (p.responseFormat() != null && p.responseFormat().type() == ResponseFormatType.JSON) {
-            throw new UnsupportedFeatureException("responseFormat JSON"
-                    + (p.responseFormat().jsonSchema() != null ? " with a JSON schema" : "")
-                    + " is not supported yet by the llava4j provider");
+        if (isJson(p)) {
+            jsonShape(p); // an unsupported schema fails here, before any work
         }
         if (p.frequencyPenalty() != null) {
             throw new UnsupportedFeatureException("frequencyPenalty is not supported by the llava4j provider");
@@ -135,8 +138,17 @@ abstract class LlavaBaseChatModel implements AutoCloseable {
     LlavaRequest toLlavaRequest(ChatRequest request) {
         MessageMapper.MappedConversation mapped = MessageMapper.toConversation(request.messages(), images::resolve);
         GenerationConfig generation = MessageMapper.toGenerationConfig(request.parameters());
+        Conversation conversation = mapped.conversation();
+        if (isJson(request.parameters())) {
+            // The grammar guarantees the JSON; telling the model the schema keeps its content on topic too.
+            JsonShape shape = jsonShape(request.parameters());
+            generation = generation.toBuilder()
+                    .addProcessor(new JsonConstraint(shape, vocabulary(), generation.maxNewTokens()))
+                    .build();
+            conversation = MessageMapper.appendToLastUserTurn(conversation, jsonInstruction(request.parameters()));
+        }
         return LlavaRequest.builder()
-                .conversation(mapped.conversation())
+                .conversation(conversation)
                 .images(mapped.images())
                 .template(template)
                 .generation(generation)
@@ -176,9 +188,53 @@ abstract class LlavaBaseChatModel implements AutoCloseable {
         return ModelProvider.OTHER;
     }
 
-    /** Empty for now: JSON-schema output (grammar-constrained decoding) is planned. */
+    /**
+     * JSON-schema output: grammar-constrained decoding makes every answer parse and match the schema, so AiServices
+     * sends the schema rather than format instructions.
+     */
     public Set<Capability> supportedCapabilities() {
-        return Set.of();
+        return Set.of(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
+    }
+
+    private static boolean isJson(ChatRequestParameters p) {
+        return p.responseFormat() != null && p.responseFormat().type() == ResponseFormatType.JSON;
+    }
+
+    /** The schema's shape, or any JSON object for plain JSON mode. */
+    private static JsonShape jsonShape(ChatRequestParameters p) {
+        var schema = p.responseFormat().jsonSchema();
+        if (schema == null || schema.rootElement() == null) {
+            return new JsonShape.FreeObjectShape();
+        }
+        try {
+            return SchemaMapper.toShape(schema.rootElement());
+        } catch (IllegalArgumentException e) {
+            throw new UnsupportedFeatureException("responseFormat JSON schema: " + e.getMessage());
+        }
+    }
+
+    private static String jsonInstruction(ChatRequestParameters p) {
+        var schema = p.responseFormat().jsonSchema();
+        if (schema == null || schema.rootElement() == null) {
+            return "Answer with a JSON object.";
+        }
+        return "Answer with JSON matching this schema: "
+                + dev.langchain4j.internal.Json.toJson(
+                        dev.langchain4j.internal.JsonSchemaElementUtils.toMap(schema.rootElement()));
+    }
+
+    /** Every token's bytes, built once per model on first use (a trie over the vocabulary). */
+    private TokenVocabulary vocabulary() {
+        TokenVocabulary current = vocabulary;
+        if (current == null) {
+            synchronized (this) {
+                if (vocabulary == null) {
+                    vocabulary = TokenVocabulary.of(engine.tokenizer());
+                }
+                current = vocabulary;
+            }
+        }
+        return current;
     }
 
     /** Closes the engine if this model loaded it ({@code modelPath}); a shared engine is left open. */

@@ -222,4 +222,13 @@ public final class MessageMapper {
             hasText = true;
         }
     }
+
+    /** The conversation with {@code instruction} added on a new line of its last (user) turn. */
+    static Conversation appendToLastUserTurn(Conversation conversation, String instruction) {
+        List<Conversation.Turn> turns = new ArrayList<>(conversation.turns());
+        Conversation.Turn last = turns.get(turns.size() - 1);
+        String text = last.text().isEmpty() ? instruction : last.text() + "\n" + instruction;
+        turns.set(turns.size() - 1, new Conversation.Turn(last.role(), text, last.images()));
+        return new Conversation(conversation.system(), turns);
+    }
 }

@@ -17,8 +17,8 @@ import dev.langchain4j.model.chat.listener.ChatModelErrorContext;
 import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.listener.ChatModelRequestContext;
 import dev.langchain4j.model.chat.listener.ChatModelResponseContext;
+import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.request.ResponseFormat;
 import dev.langchain4j.model.chat.request.ToolChoice;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.FinishReason;
@@ -87,7 +87,7 @@ class LlavaChatModelTest {
         assertThat(model.defaultRequestParameters().modelName()).isEqualTo("tiny-llava");
         assertThat(model.defaultRequestParameters().temperature()).isEqualTo(0.0);
         assertThat(model.defaultRequestParameters().maxOutputTokens()).isEqualTo(8);
-        assertThat(model.supportedCapabilities()).isEmpty();
+        assertThat(model.supportedCapabilities()).containsExactly(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
     }
 
     @Test
@@ -204,10 +204,6 @@ class LlavaChatModelTest {
                         .toolChoice(ToolChoice.REQUIRED).build()))
                 .isInstanceOf(UnsupportedFeatureException.class)
                 .hasMessageContaining("toolChoice REQUIRED");
-        assertThatThrownBy(() -> model.chat(ChatRequest.builder().messages(hi).responseFormat(ResponseFormat.JSON)
-                        .build()))
-                .isInstanceOf(UnsupportedFeatureException.class)
-                .hasMessageContaining("responseFormat JSON");
         assertThatThrownBy(() -> model.chat(ChatRequest.builder().messages(hi).frequencyPenalty(0.5).build()))
                 .isInstanceOf(UnsupportedFeatureException.class)
                 .hasMessageContaining("frequencyPenalty");
