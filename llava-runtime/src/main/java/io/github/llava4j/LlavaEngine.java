@@ -361,6 +361,11 @@ public final class LlavaEngine implements AutoCloseable {
         return tokenizer;
     }
 
+    /** The chat template used by requests that name none (LoadOptions' template, else vicuna_v1). */
+    public ChatTemplate defaultTemplate() {
+        return defaultTemplate;
+    }
+
     public Device device() {
         return model.weightsManager().getDevice();
     }

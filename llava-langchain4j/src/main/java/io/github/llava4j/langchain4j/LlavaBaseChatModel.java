@@ -1,6 +1,13 @@
 package io.github.llava4j.langchain4j;
 
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.exception.InvalidRequestException;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.FinishReason;
+import io.github.llava4j.generate.LogitsProcessor;
+import io.github.llava4j.text.ChatTemplate;
+import java.util.Optional;
 import dev.langchain4j.exception.UnsupportedFeatureException;
 import io.github.llava4j.generate.constrain.JsonConstraint;
 import io.github.llava4j.generate.constrain.JsonShape;
@@ -13,7 +20,6 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.DefaultChatRequestParameters;
 import dev.langchain4j.model.chat.request.ResponseFormatType;
-import dev.langchain4j.model.chat.request.ToolChoice;
 import io.github.llava4j.ImageException;
 import io.github.llava4j.Llava;
 import io.github.llava4j.LlavaEngine;
@@ -46,6 +52,7 @@ abstract class LlavaBaseChatModel implements AutoCloseable {
     private final List<ChatModelListener> listeners;
     private final ImageContentResolver images;
     private volatile TokenVocabulary vocabulary;
+    private volatile ToolCalling.TokenClasses tokenClasses;
 
     LlavaBaseChatModel(Builder<?, ?> builder) {
         if ((builder.modelPath == null) == (builder.engine == null)) {
@@ -109,14 +116,7 @@ abstract class LlavaBaseChatModel implements AutoCloseable {
     /** Checks what this model cannot honour, before any work; throws LangChain4j's exceptions. */
     void validate(ChatRequest request) {
         ChatRequestParameters p = request.parameters();
-        if (p.toolChoice() != null && p.toolChoice() != ToolChoice.AUTO) {
-            throw new UnsupportedFeatureException("toolChoice " + p.toolChoice()
-                    + " is not supported yet by the llava4j provider (tools are not supported yet)");
-        }
-        if (p.toolSpecifications() != null && !p.toolSpecifications().isEmpty()) {
-            throw new UnsupportedFeatureException("tools (toolSpecifications) are not supported yet by the llava4j"
-                    + " provider");
-        }
+        ToolCalling.validate(p);
         if (isJson(p)) {
             jsonShape(p); // an unsupported schema fails here, before any work
         }
@@ -139,12 +139,29 @@ abstract class LlavaBaseChatModel implements AutoCloseable {
         MessageMapper.MappedConversation mapped = MessageMapper.toConversation(request.messages(), images::resolve);
         GenerationConfig generation = MessageMapper.toGenerationConfig(request.parameters());
         Conversation conversation = mapped.conversation();
-        if (isJson(request.parameters())) {
+        Optional<ToolCalling> tools = ToolCalling.of(request);
+        JsonShape responseShape = isJson(request.parameters()) ? jsonShape(request.parameters()) : null;
+        if (tools.isPresent()) {
+            ToolCalling calling = tools.get();
+            conversation = calling.withToolsPrompt(conversation, defaultSystem());
+            if (responseShape != null && calling.mode() != ToolCalling.Mode.REQUIRED) {
+                // JSON output and tools: the answer is either a call or the response's JSON, both grammar-checked.
+                JsonShape shape = calling.mode() == ToolCalling.Mode.TEXT
+                        ? responseShape
+                        : new JsonShape.AnyOfShape(List.of(calling.callShape(), responseShape));
+                generation = withConstraint(generation, shape);
+                conversation = MessageMapper.appendToLastUserTurn(conversation, jsonInstruction(request.parameters()));
+            } else {
+                ToolCalling.TokenClasses classes = tokenClasses();
+                LogitsProcessor processor = calling.processor(
+                        vocabulary(), classes.brace(), classes.whitespace(), generation.maxNewTokens());
+                if (processor != null) {
+                    generation = generation.toBuilder().addProcessor(processor).build();
+                }
+            }
+        } else if (responseShape != null) {
             // The grammar guarantees the JSON; telling the model the schema keeps its content on topic too.
-            JsonShape shape = jsonShape(request.parameters());
-            generation = generation.toBuilder()
-                    .addProcessor(new JsonConstraint(shape, vocabulary(), generation.maxNewTokens()))
-                    .build();
+            generation = withConstraint(generation, responseShape);
             conversation = MessageMapper.appendToLastUserTurn(conversation, jsonInstruction(request.parameters()));
         }
         return LlavaRequest.builder()
@@ -153,6 +170,46 @@ abstract class LlavaBaseChatModel implements AutoCloseable {
                 .template(template)
                 .generation(generation)
                 .build();
+    }
+
+    /**
+     * The response to a request: a tool call ({@code FinishReason.TOOL_EXECUTION}) when the request offered tools
+     * and the answer is a valid call, else the text answer.
+     */
+    ChatResponse toChatResponse(ChatRequest request, LlavaResult result) {
+        ChatResponse plain = MessageMapper.toChatResponse(result, modelName());
+        Optional<ToolExecutionRequest> call = ToolCalling.of(request)
+                .flatMap(calling -> calling.parse(result.generation().text()));
+        if (call.isEmpty()) {
+            return plain;
+        }
+        return ChatResponse.builder()
+                .aiMessage(AiMessage.from(List.of(call.get())))
+                .id(plain.id())
+                .modelName(plain.modelName())
+                .tokenUsage(plain.tokenUsage())
+                .finishReason(FinishReason.TOOL_EXECUTION)
+                .build();
+    }
+
+    /** Whether the answer to this request may be a tool call (so streaming holds back text starting with '{'). */
+    static boolean mayCallTool(ChatRequest request) {
+        return ToolCalling.of(request).map(calling -> calling.mode() != ToolCalling.Mode.TEXT).orElse(false);
+    }
+
+    private GenerationConfig withConstraint(GenerationConfig generation, JsonShape shape) {
+        try {
+            return generation.toBuilder()
+                    .addProcessor(new JsonConstraint(shape, vocabulary(), generation.maxNewTokens()))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(e.getMessage() + " (raise maxOutputTokens)", e);
+        }
+    }
+
+    private String defaultSystem() {
+        ChatTemplate chatTemplate = template != null ? ChatTemplates.byName(template) : engine.defaultTemplate();
+        return chatTemplate.defaultSystem();
     }
 
     /**
@@ -190,7 +247,7 @@ abstract class LlavaBaseChatModel implements AutoCloseable {
 
     /**
      * JSON-schema output: grammar-constrained decoding makes every answer parse and match the schema, so AiServices
-     * sends the schema rather than format instructions.
+     * sends the schema rather than format instructions. Tools need no capability flag (see {@link ToolCalling}).
      */
     public Set<Capability> supportedCapabilities() {
         return Set.of(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
@@ -221,6 +278,20 @@ abstract class LlavaBaseChatModel implements AutoCloseable {
         return "Answer with JSON matching this schema: "
                 + dev.langchain4j.internal.Json.toJson(
                         dev.langchain4j.internal.JsonSchemaElementUtils.toMap(schema.rootElement()));
+    }
+
+    /** Which tokens start with '{' or are only whitespace, computed once per model on first use. */
+    private ToolCalling.TokenClasses tokenClasses() {
+        ToolCalling.TokenClasses current = tokenClasses;
+        if (current == null) {
+            synchronized (this) {
+                if (tokenClasses == null) {
+                    tokenClasses = ToolCalling.TokenClasses.of(engine.tokenizer());
+                }
+                current = tokenClasses;
+            }
+        }
+        return current;
     }
 
     /** Every token's bytes, built once per model on first use (a trie over the vocabulary). */

@@ -34,7 +34,7 @@ public class LlavaChatModel extends LlavaBaseChatModel implements ChatModel {
     public ChatResponse doChat(ChatRequest request) {
         validate(request);
         LlavaResult result = generate(toLlavaRequest(request), GenerationListener.NONE);
-        return MessageMapper.toChatResponse(result, modelName());
+        return toChatResponse(request, result);
     }
 
     /** Builds a {@link LlavaChatModel}; set {@code modelPath} or {@code engine}. */

@@ -6,6 +6,7 @@ import static dev.langchain4j.internal.InternalStreamingChatResponseHandlerUtils
 
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.chat.response.StreamingHandle;
 import io.github.llava4j.LlavaResult;
@@ -27,7 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * concatenate to the final text), then {@code onCompleteResponse}, or {@code onError} for any later failure. Exceptions
  * thrown by the handler's {@code onPartialResponse} go to its {@code onError} without stopping generation.
  * Cancelling the {@link StreamingHandle} of a partial response's context stops generation before the next model
- * step; no {@code onCompleteResponse} follows.
+ * step; no {@code onCompleteResponse} follows. When the request offers tools, text is held back until its first
+ * non-space character shows it is not a tool call; a tool call streams no text and arrives in
+ * {@code onCompleteResponse}.
  *
  * <p>Workers: by default a pool of daemon threads owned by the model (shut down by {@link #close()}); or an
  * {@link Executor} given to the builder (its owner shuts it down).
@@ -64,12 +67,27 @@ public class LlavaStreamingChatModel extends LlavaBaseChatModel implements Strea
     private void stream(ChatRequest request, StreamingChatResponseHandler handler) {
         Handle handle = new Handle();
         try {
+            // A possible tool call: hold back leading whitespace until the first character shows whether the answer
+            // is a call (then nothing is streamed) or text (then the held text goes first).
+            StringBuilder held = new StringBuilder();
+            boolean[] holding = {mayCallTool(request)};
             GenerationListener listener = new GenerationListener() {
                 @Override
                 public void onToken(String delta, TokenInfo token) {
-                    if (!delta.isEmpty() && !handle.isCancelled()) {
-                        onPartialResponse(handler, delta, handle);
+                    if (delta.isEmpty() || handle.isCancelled()) {
+                        return;
                     }
+                    if (holding[0]) {
+                        held.append(delta);
+                        String start = held.toString().stripLeading();
+                        if (start.isEmpty() || start.startsWith("{")) {
+                            return;
+                        }
+                        holding[0] = false;
+                        delta = held.toString();
+                        held.setLength(0);
+                    }
+                    onPartialResponse(handler, delta, handle);
                 }
 
                 @Override
@@ -79,7 +97,12 @@ public class LlavaStreamingChatModel extends LlavaBaseChatModel implements Strea
             };
             LlavaResult result = generate(toLlavaRequest(request), listener);
             if (!handle.isCancelled()) {
-                onCompleteResponse(handler, MessageMapper.toChatResponse(result, modelName()));
+                ChatResponse response = toChatResponse(request, result);
+                if (!response.aiMessage().hasToolExecutionRequests() && !held.isEmpty()) {
+                    // Held back in case of a call, but it is not one: the deltas must still add up to the text.
+                    onPartialResponse(handler, held.toString(), handle);
+                }
+                onCompleteResponse(handler, response);
             }
         } catch (Throwable e) {
             withLoggingExceptions(() -> handler.onError(e));

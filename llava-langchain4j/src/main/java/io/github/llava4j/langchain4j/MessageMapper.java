@@ -37,9 +37,9 @@ import java.util.function.Function;
  *   <li>A {@link UserMessage} becomes a user turn: its {@link ImageContent}s count as the turn's images (the
  *       template places them before the text, as LLaVA was trained), its {@link TextContent}s are joined with
  *       "\n". Other content types (audio, video, PDF) are refused.
- *   <li>An {@link AiMessage} becomes an assistant turn with its text; tool calls in the history are rendered as
- *       text lines {@code Tool call (name): arguments}.
- *   <li>A {@link ToolExecutionResultMessage} becomes user text {@code Tool result (name): text}: LLaVA's templates
+ *   <li>An {@link AiMessage} becomes an assistant turn with its text; its tool calls are rendered as the model
+ *       writes them, one line each: {@code {"tool": "name", "arguments": {...}}} (see {@link ToolCalling}).
+ *   <li>A {@link ToolExecutionResultMessage} becomes user text {@code Tool name returned: text}: LLaVA's templates
  *       have no tool role.
  *   <li>Consecutive messages of the same role are merged into one turn (texts joined with "\n", images added).
  *       A history that starts with an assistant turn (e.g. after a chat memory evicted the first question) gets
@@ -93,10 +93,10 @@ public final class MessageMapper {
                     turn.text(a.text());
                 }
                 for (ToolExecutionRequest call : a.toolExecutionRequests()) {
-                    turn.text("Tool call (" + call.name() + "): " + call.arguments());
+                    turn.text(ToolCalling.render(call));
                 }
             } else if (message instanceof ToolExecutionResultMessage t) {
-                turn(turns, Conversation.Role.USER).text("Tool result (" + t.toolName() + "): " + toolText(t));
+                turn(turns, Conversation.Role.USER).text("Tool " + t.toolName() + " returned: " + toolText(t));
             } else {
                 throw new UnsupportedFeatureException(message.type() + " messages are not supported by LLaVA");
             }

@@ -31,8 +31,4 @@ class ChatModelListenerConformanceTest extends AbstractChatModelListenerIT {
         return UnsupportedFeatureException.class;
     }
 
-    @Override
-    protected boolean supportsTools() {
-        return false;
-    }
 }

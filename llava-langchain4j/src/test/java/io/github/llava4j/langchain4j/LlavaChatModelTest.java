@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.ImageContent;
@@ -195,15 +194,10 @@ class LlavaChatModelTest {
     @Test
     void should_refuse_unsupported_features_naming_the_parameter() {
         UserMessage hi = UserMessage.from("Hi");
-        ToolSpecification tool = ToolSpecification.builder().name("weather").description("the weather").build();
-        assertThatThrownBy(() -> model.chat(ChatRequest.builder().messages(hi).toolSpecifications(tool).build()))
-                .isInstanceOf(UnsupportedFeatureException.class)
-                .hasMessageContaining("tools")
-                .hasMessageContaining("not supported");
-        assertThatThrownBy(() -> model.chat(ChatRequest.builder().messages(hi).toolSpecifications(tool)
+        assertThatThrownBy(() -> model.chat(ChatRequest.builder().messages(hi)
                         .toolChoice(ToolChoice.REQUIRED).build()))
-                .isInstanceOf(UnsupportedFeatureException.class)
-                .hasMessageContaining("toolChoice REQUIRED");
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("toolChoice REQUIRED needs at least one tool");
         assertThatThrownBy(() -> model.chat(ChatRequest.builder().messages(hi).frequencyPenalty(0.5).build()))
                 .isInstanceOf(UnsupportedFeatureException.class)
                 .hasMessageContaining("frequencyPenalty");

@@ -3,7 +3,6 @@ package io.github.llava4j.langchain4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.ImageContent;
 import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.UserMessage;
@@ -116,11 +115,10 @@ class LlavaStreamingChatModelTest {
     @Test
     void should_throw_unsupported_features_synchronously_before_any_callback() {
         Recorder recorder = new Recorder();
-        ToolSpecification tool = ToolSpecification.builder().name("weather").build();
         assertThatThrownBy(() -> streaming.chat(ChatRequest.builder().messages(UserMessage.from("Hi"))
-                        .toolSpecifications(tool).build(), recorder))
+                        .frequencyPenalty(0.5).build(), recorder))
                 .isInstanceOf(UnsupportedFeatureException.class)
-                .hasMessageContaining("tools");
+                .hasMessageContaining("frequencyPenalty");
         assertThat(recorder.done).isNotDone();
         assertThat(recorder.partials).isEmpty();
     }

@@ -82,8 +82,8 @@ class MessageMapperTest {
 
         assertThat(conversation.turns()).containsExactly(
                 new Turn(Role.USER, "First\nSecond", 1),
-                new Turn(Role.ASSISTANT, "Tool call (weather): {\"city\":\"Rome\"}", 0),
-                new Turn(Role.USER, "Tool result (weather): sunny\nSo?", 0));
+                new Turn(Role.ASSISTANT, "{\"tool\": \"weather\", \"arguments\": {\"city\":\"Rome\"}}", 0),
+                new Turn(Role.USER, "Tool weather returned: sunny\nSo?", 0));
     }
 
     @Test

@@ -36,8 +36,4 @@ class StreamingChatModelListenerConformanceTest extends AbstractStreamingChatMod
         return RejectedExecutionException.class;
     }
 
-    @Override
-    protected boolean supportsTools() {
-        return false;
-    }
 }
