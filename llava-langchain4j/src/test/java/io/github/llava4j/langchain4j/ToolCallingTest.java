@@ -19,11 +19,18 @@ import dev.langchain4j.model.chat.listener.ChatModelRequestContext;
 import dev.langchain4j.model.chat.listener.ChatModelResponseContext;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.request.ResponseFormat;
+import dev.langchain4j.model.chat.request.ResponseFormatType;
 import dev.langchain4j.model.chat.request.ToolChoice;
+import dev.langchain4j.model.chat.request.json.JsonSchema;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.service.AiServices;
+import io.github.llava4j.LlavaRequest;
+import io.github.llava4j.LlavaResult;
+import io.github.llava4j.generate.GenerationListener;
+import io.github.llava4j.generate.LogitsProcessor;
 import io.github.llava4j.generate.constrain.JsonShape;
 import io.github.llava4j.generate.constrain.TokenVocabulary;
 import io.github.llava4j.text.Conversation;
@@ -108,6 +115,77 @@ class ToolCallingTest {
                     assertThat(answer.text().strip()).doesNotStartWith("{");
                     assertThat(response.finishReason()).isIn(FinishReason.STOP, FinishReason.LENGTH);
                 }
+            }
+        }
+    }
+
+    @Test
+    void should_answer_a_call_or_the_response_schema_when_tools_meet_json_output() throws Exception {
+        ResponseFormat city = ResponseFormat.builder().type(ResponseFormatType.JSON).jsonSchema(JsonSchema.builder()
+                .name("City").rootElement(JsonObjectSchema.builder().addStringProperty("name").required("name")
+                        .build()).build()).build();
+        for (long seed = 1; seed <= 3; seed++) {
+            try (LlavaChatModel model = model(seed)) {
+                ChatResponse response = model.chat(ChatRequest.builder()
+                        .messages(UserMessage.from("Which city?"))
+                        .toolSpecifications(FORECAST, TIME)
+                        .responseFormat(city)
+                        .build());
+                if (response.aiMessage().hasToolExecutionRequests()) {
+                    assertValidCall(response.aiMessage().toolExecutionRequests().get(0));
+                } else {
+                    assertThat(JSON.readTree(response.aiMessage().text()).get("name").isTextual()).isTrue();
+                }
+            }
+        }
+        ToolExecutionRequest call = ToolExecutionRequest.builder().id("call_1").name("time").arguments("{}").build();
+        try (LlavaChatModel model = model(4)) {
+            ChatResponse response = model.chat(ChatRequest.builder()
+                    .messages(UserMessage.from("Which city?"), AiMessage.from(call),
+                            ToolExecutionResultMessage.from(call, "noon"))
+                    .toolSpecifications(FORECAST, TIME)
+                    .toolChoice(ToolChoice.REQUIRED)
+                    .responseFormat(city)
+                    .build());
+            assertThat(response.aiMessage().hasToolExecutionRequests()).isFalse();
+            assertThat(JSON.readTree(response.aiMessage().text()).get("name").isTextual()).isTrue();
+        }
+    }
+
+    /**
+     * The random model never starts with '{' by itself; a nudge after the AUTO processor (favouring the '{' tokens
+     * it left allowed, at the first step only) drives the whole pipeline down the call path.
+     */
+    @Test
+    void should_finish_a_brace_start_as_a_valid_call_in_auto_mode() throws Exception {
+        ToolCalling.TokenClasses classes = ToolCalling.TokenClasses.of(TinyModel.engine().tokenizer());
+        for (long seed = 1; seed <= 4; seed++) {
+            try (LlavaChatModel model = model(seed)) {
+                ChatRequestParameters merged = model.defaultRequestParameters().overrideWith(
+                        ChatRequestParameters.builder().toolSpecifications(FORECAST, TIME).build());
+                ChatRequest chat = ChatRequest.builder().messages(UserMessage.from("What time is it?"))
+                        .parameters(merged).build();
+                LlavaRequest request = model.toLlavaRequest(chat);
+                int[] first = {-1};
+                LogitsProcessor nudge = (logits, context) -> {
+                    if (first[0] < 0) {
+                        first[0] = context.length;
+                        for (int id = 0; id < logits.length; id++) {
+                            if (classes.brace()[id] && logits[id] != Float.NEGATIVE_INFINITY) {
+                                logits[id] += 100f;
+                            }
+                        }
+                    }
+                };
+                LlavaResult result = model.generate(new LlavaRequest(request.conversation(), request.images(),
+                        request.template(), request.generation().toBuilder().addProcessor(nudge).build()),
+                        GenerationListener.NONE);
+
+                ChatResponse response = model.toChatResponse(chat, result);
+                assertThat(result.generation().text().strip()).startsWith("{");
+                assertThat(response.aiMessage().toolExecutionRequests()).as(result.generation().text()).hasSize(1);
+                assertValidCall(response.aiMessage().toolExecutionRequests().get(0));
+                assertThat(response.finishReason()).isEqualTo(FinishReason.TOOL_EXECUTION);
             }
         }
     }
