@@ -166,17 +166,7 @@ class ToolCallingTest {
                 ChatRequest chat = ChatRequest.builder().messages(UserMessage.from("What time is it?"))
                         .parameters(merged).build();
                 LlavaRequest request = model.toLlavaRequest(chat);
-                int[] first = {-1};
-                LogitsProcessor nudge = (logits, context) -> {
-                    if (first[0] < 0) {
-                        first[0] = context.length;
-                        for (int id = 0; id < logits.length; id++) {
-                            if (classes.brace()[id] && logits[id] != Float.NEGATIVE_INFINITY) {
-                                logits[id] += 100f;
-                            }
-                        }
-                    }
-                };
+                LogitsProcessor nudge = braceNudge(classes);
                 LlavaResult result = model.generate(new LlavaRequest(request.conversation(), request.images(),
                         request.template(), request.generation().toBuilder().addProcessor(nudge).build()),
                         GenerationListener.NONE);
@@ -295,6 +285,49 @@ class ToolCallingTest {
             assertThat(String.join("", text.partials)).isEqualTo(answer.aiMessage().text());
             assertThat(text.errors).isEmpty();
         }
+    }
+
+    @Test
+    void should_stream_nothing_for_a_call_chosen_in_auto_mode() throws Exception {
+        ToolCalling.TokenClasses classes = ToolCalling.TokenClasses.of(TinyModel.engine().tokenizer());
+        LlavaStreamingChatModel.Builder builder = LlavaStreamingChatModel.builder().engine(TinyModel.engine())
+                .temperature(1.0).seed(6L).maxOutputTokens(60);
+        // The same nudge as above, inside the streaming model's own request.
+        try (LlavaStreamingChatModel streaming = new LlavaStreamingChatModel(builder) {
+            @Override
+            LlavaRequest toLlavaRequest(ChatRequest request) {
+                LlavaRequest plain = super.toLlavaRequest(request);
+                return new LlavaRequest(plain.conversation(), plain.images(), plain.template(),
+                        plain.generation().toBuilder().addProcessor(braceNudge(classes)).build());
+            }
+        }) {
+            LlavaStreamingChatModelTest.Recorder recorder = new LlavaStreamingChatModelTest.Recorder();
+            streaming.chat(ChatRequest.builder()
+                    .messages(UserMessage.from("What time is it?"))
+                    .toolSpecifications(FORECAST, TIME)
+                    .build(), recorder);
+            ChatResponse response = recorder.await();
+
+            assertThat(recorder.partials).isEmpty();
+            assertThat(response.aiMessage().toolExecutionRequests()).hasSize(1);
+            assertValidCall(response.aiMessage().toolExecutionRequests().get(0));
+            assertThat(response.finishReason()).isEqualTo(FinishReason.TOOL_EXECUTION);
+        }
+    }
+
+    /** Favours, at the first step only, the '{' tokens that earlier processors left allowed. */
+    static LogitsProcessor braceNudge(ToolCalling.TokenClasses classes) {
+        boolean[] done = {false};
+        return (logits, context) -> {
+            if (!done[0]) {
+                done[0] = true;
+                for (int id = 0; id < logits.length; id++) {
+                    if (classes.brace()[id] && logits[id] != Float.NEGATIVE_INFINITY) {
+                        logits[id] += 100f;
+                    }
+                }
+            }
+        };
     }
 
     /** A tool that records its calls. */
