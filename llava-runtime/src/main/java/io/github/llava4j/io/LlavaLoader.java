@@ -96,10 +96,15 @@ public final class LlavaLoader {
         long d = v.hiddenSize();
         long p = v.patchSize();
         NDArray kernel = big(VISION + "embeddings.patch_embedding.weight", d, v.numChannels(), p, p);
-        NDArray flatKernel = kernel.reshape(d, v.numChannels() * p * p);
-        if (flatKernel != kernel) {
-            kernel.close();
+        // A copy, not a view: the loaded array may wrap memory it keeps alive itself (a direct buffer, a mapped
+        // file), and a view of it would not; closing the original under a view left the kernel reading freed memory
+        // (NaN features, seen only when the garbage collector ran at the wrong moment).
+        NDArray flatKernel;
+        try (NDArray view = kernel.reshape(d, v.numChannels() * p * p)) {
+            flatKernel = view.duplicate();
         }
+        flatKernel.attach(manager);
+        kernel.close();
         PatchEmbedding embeddings = new PatchEmbedding(
                 new Linear(flatKernel, null),
                 small(VISION + "embeddings.class_embedding", d),

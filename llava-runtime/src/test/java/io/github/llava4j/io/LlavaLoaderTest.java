@@ -132,4 +132,25 @@ class LlavaLoaderTest {
                 .isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("FLOAT32 or FLOAT16");
     }
+
+    @Test
+    void should_keep_weights_valid_after_the_loaded_arrays_buffers_are_collected() {
+        // MapTensorSource wraps direct buffers that only the arrays it returns keep alive; the loader must not keep
+        // a view of an array it closes (the patch kernel once was one: NaN features after a garbage collection).
+        LlavaConfig config = TinyLlava.config();
+        try (LlavaModel model = LlavaLoader.load(
+                        new MapTensorSource(TinyLlava.weights(config, 7)), config, DataType.FLOAT32, Device.cpu());
+                NDManager m = NDManager.newBaseManager()) {
+            for (int i = 0; i < 5; i++) {
+                System.gc();
+                byte[] pressure = new byte[64 << 20]; // churn the heap so collected buffers are reused
+                pressure[i] = 1;
+            }
+            NDArray pixels = m.randomNormal(new ai.djl.ndarray.types.Shape(1, 3, 28, 28));
+            float[] features = model.encodeImages(pixels, m).toFloatArray();
+            for (float f : features) {
+                assertThat(Float.isFinite(f)).as("every feature is finite").isTrue();
+            }
+        }
+    }
 }
