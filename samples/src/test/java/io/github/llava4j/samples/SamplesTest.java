@@ -70,4 +70,12 @@ class SamplesTest {
         assertThat(out).containsPattern("best image: photo[012]\\.png \\(score [0-9.-]+\\)");
         assertThat(out).contains("answer: ");
     }
+
+    @Test
+    void image_agent_calls_its_tool_and_answers() {
+        String out = run(new ImageAgent(), "--model", model.toString(), "--image", images.resolve("photo2.png").toString(),
+                "--tool-choice", "required", "--max-new-tokens", "96");
+        assertThat(out.split("ASSISTANT: ", -1)).hasSize(3);
+        assertThat(out).containsPattern("\\[tool calls: \\[.+\\]\\]");
+    }
 }
