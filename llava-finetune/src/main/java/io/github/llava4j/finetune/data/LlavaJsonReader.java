@@ -38,7 +38,11 @@ public final class LlavaJsonReader {
 
     /** Reads {@code file}, handing each good sample to {@code sink}; returns what was met. */
     public DataReport read(Path file, Consumer<Sample> sink) {
-        DataReport report = new DataReport();
+        return read(file, sink, new DataReport());
+    }
+
+    /** As {@link #read(Path, Consumer)}, counting into {@code report} (which the sink may also record into). */
+    public DataReport read(Path file, Consumer<Sample> sink, DataReport report) {
         if (!Files.isRegularFile(file)) {
             throw new LlavaException(file + ": data file not found");
         }

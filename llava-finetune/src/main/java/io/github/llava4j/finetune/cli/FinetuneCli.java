@@ -1,0 +1,49 @@
+package io.github.llava4j.finetune.cli;
+
+import io.github.llava4j.DjlDefaults;
+import io.github.llava4j.LlavaException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code llava-finetune} command line (docs/finetuning.md). Training commands are not built yet. */
+@Command(
+        name = "llava-finetune",
+        mixinStandardHelpOptions = true,
+        version = "llava4j 0.1.0",
+        description = "LLaVA fine-tuning on LLaVA's JSON data format.",
+        subcommands = {InspectDataCommand.class})
+public final class FinetuneCli implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI with the given streams; returns the exit code (for tests). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        DjlDefaults.apply();
+        CommandLine cli = new CommandLine(new FinetuneCli());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            // A one-line message for bad input; the stack trace only for real bugs.
+            if (ex instanceof LlavaException || ex instanceof IllegalArgumentException
+                    || ex instanceof java.io.UncheckedIOException || ex instanceof java.io.IOException) {
+                commandLine.getErr().println("llava-finetune: error: " + ex.getMessage());
+            } else {
+                commandLine.getErr().println("llava-finetune: internal error: " + ex);
+                ex.printStackTrace(commandLine.getErr());
+            }
+            commandLine.getErr().flush();
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
