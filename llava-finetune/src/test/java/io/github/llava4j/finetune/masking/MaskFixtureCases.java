@@ -34,7 +34,8 @@ final class MaskFixtureCases {
         add(out, "plain", 512, false, sample("p1", true, "<image>\nDescribe the image briefly.", "A red cat on a mat."));
         add(out, "plain", 512, false, sample("p2", true, "Give a short caption <image> for this", "Two dogs play."));
         add(out, "plain", 6, false, sample("p3", true, "<image>", "A very long caption that will be cut."));
-        // v1: image first (2 rounds), image in the middle (3 rounds), text-only, truncated, non-legacy offsets
+        // v1: image first (2 rounds), image in the middle (3 rounds), text-only, truncated (image / text-only),
+        // non-legacy offsets
         add(out, "v1", 2048, false, sample("v1a", true, "<image>\nWhat is this?", "A cat.", "What color?", "Red."));
         add(out, "v1", 2048, false, sample("v1b", true, "Look at <image> and count.", "Three.", "Sure?", "Yes, 3.",
                 "Thanks", "You're welcome!"));
@@ -42,13 +43,17 @@ final class MaskFixtureCases {
                 "Why did the cat sit on the mouse? To keep an eye on it."));
         add(out, "v1", 200, false, sample("v1d", true, "<image>\nDescribe it in detail.", "It shows a long table.",
                 "More?", "There are chairs and a lamp near the window."));
+        add(out, "v1", 230, false, sample("v1f", false, "Hi there", "Hello! How can I help?", "Tell a joke.",
+                "Why did the cat sit on the mouse? To keep an eye on it."));
         add(out, "v1", 2048, true, sample("v1e", true, "<image>\nQ one", "A one.", "Q two", "A two."));
-        // v0: image first, image in the middle, text-only, truncated
+        // v0: image first, image in the middle, text-only, truncated (image / text-only)
         add(out, "v0", 2048, false, sample("v0a", true, "<image>\nWhat is this?", "A cat.", "What color?", "Red."));
         add(out, "v0", 2048, false, sample("v0b", true, "Here <image> count them", "Three.", "Sure?", "Yes."));
         add(out, "v0", 2048, false, sample("v0c", false, "Hi", "Hello!", "Bye", "Goodbye."));
         add(out, "v0", 180, false, sample("v0d", true, "<image>\nDescribe.", "A table with chairs.", "And?",
                 "A lamp near the window, and a plant."));
+        add(out, "v0", 200, false, sample("v0e", false, "Hi", "Hello!", "Tell me a story about a lamp.",
+                "Once upon a time there was a lamp near the window."));
         return out;
     }
 
