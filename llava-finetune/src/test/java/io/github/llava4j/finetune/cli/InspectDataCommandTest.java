@@ -103,6 +103,19 @@ class InspectDataCommandTest {
     }
 
     @Test
+    void should_count_tokenization_mismatches_and_print_text_lines() throws Exception {
+        Path file = data("mismatch.json", "[" + GOOD + "," + TEXT + "]");
+        Result r = run("inspect-data", "--model", model.toString(), "--data", file.toString(), "--images",
+                images.toString(), "--template", "v1", "--non-legacy-offsets");
+        assertThat(r.code()).as(r.err()).isZero();
+        // Two rounds: the -1 offsets of round 2 leave cur one short of the length, the whole sample is masked.
+        assertThat(r.out().lines().toList()).hasSize(2);
+        assertThat(r.out().lines().toList().get(0)).matches("a: \\d+ tokens, 0 learned \\(tokenization mismatch: all masked\\)");
+        assertThat(r.out().lines().toList().get(1)).matches("t: \\d+ tokens, [1-9]\\d* learned");
+        assertThat(r.err()).contains("read 2, used 2; tokenization_mismatch 1 (e.g. a)");
+    }
+
+    @Test
     void should_exit_1_on_unknown_template_and_missing_file() throws Exception {
         Path file = data("one.json", "[" + TEXT + "]");
         Result bad = run("inspect-data", "--model", model.toString(), "--data", file.toString(), "--images",

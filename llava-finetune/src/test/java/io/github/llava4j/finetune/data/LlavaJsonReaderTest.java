@@ -124,6 +124,17 @@ class LlavaJsonReaderTest {
     }
 
     @Test
+    void should_keep_only_the_first_ids_per_reason() {
+        DataReport report = new DataReport();
+        for (int i = 0; i < 8; i++) {
+            report.record(BadDataReason.MALFORMED, "id" + i);
+        }
+        assertThat(report.count(BadDataReason.MALFORMED)).isEqualTo(8);
+        assertThat(report.firstIds(BadDataReason.MALFORMED)).containsExactly("id0", "id1", "id2", "id3", "id4");
+        assertThat(report.count(BadDataReason.IMAGE_MISSING)).isZero();
+    }
+
+    @Test
     void should_fail_on_broken_json_with_its_position() throws IOException {
         Path file = data("[" + GOOD + ",\n {\"id\": \"b\", ]");
         assertThatThrownBy(() -> new LlavaJsonReader(images, true).read(file, s -> { }))
