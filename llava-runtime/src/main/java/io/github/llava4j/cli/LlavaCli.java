@@ -1,7 +1,5 @@
 package io.github.llava4j.cli;
 
-import io.github.llava4j.DjlDefaults;
-import io.github.llava4j.LlavaException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,23 +27,7 @@ public final class LlavaCli implements Runnable {
 
     /** Runs the CLI with the given streams; returns the exit code (for tests). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        DjlDefaults.apply();
-        CommandLine cli = new CommandLine(new LlavaCli());
-        cli.setOut(out);
-        cli.setErr(err);
-        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            // A one-line message for errors we raise on purpose; the stack trace only for real bugs.
-            if (ex instanceof LlavaException || ex instanceof IllegalArgumentException
-                    || ex instanceof java.io.UncheckedIOException || ex instanceof java.io.IOException) {
-                commandLine.getErr().println("llava: error: " + ex.getMessage());
-            } else {
-                commandLine.getErr().println("llava: internal error: " + ex);
-                ex.printStackTrace(commandLine.getErr());
-            }
-            commandLine.getErr().flush();
-            return 1;
-        });
-        return cli.execute(args);
+        return CliRunner.execute(new LlavaCli(), "llava", args, out, err);
     }
 
     @Override

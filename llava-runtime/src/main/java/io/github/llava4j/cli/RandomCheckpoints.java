@@ -2,6 +2,7 @@ package io.github.llava4j.cli;
 
 import io.github.llava4j.config.LlavaConfig;
 import io.github.llava4j.io.DType;
+import io.github.llava4j.io.MemoryEstimate;
 import io.github.llava4j.io.RandomCheckpoint;
 import io.github.llava4j.io.TensorNames;
 import io.github.llava4j.text.TokenizerJsonBuilder;
@@ -31,15 +32,8 @@ final class RandomCheckpoints {
 
     /** About 2 GB per shard, as transformers writes them. */
     private static int defaultShards(LlavaConfig config, DType dtype) {
-        long bytes = RandomCheckpoint.tensorShapes(config).values().stream()
-                .mapToLong(shape -> {
-                    long n = 1;
-                    for (long s : shape) {
-                        n *= s;
-                    }
-                    return n;
-                })
-                .sum() * dtype.byteSize();
+        long bytes = MemoryEstimate.of(RandomCheckpoint.tensorShapes(config).values(), 0).elements()
+                * dtype.byteSize();
         return (int) Math.max(1, (bytes + (2L << 30) - 1) / (2L << 30));
     }
 }

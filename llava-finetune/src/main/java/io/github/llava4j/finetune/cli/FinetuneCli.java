@@ -1,7 +1,6 @@
 package io.github.llava4j.finetune.cli;
 
-import io.github.llava4j.DjlDefaults;
-import io.github.llava4j.LlavaException;
+import io.github.llava4j.cli.CliRunner;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,23 +22,7 @@ public final class FinetuneCli implements Runnable {
 
     /** Runs the CLI with the given streams; returns the exit code (for tests). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        DjlDefaults.apply();
-        CommandLine cli = new CommandLine(new FinetuneCli());
-        cli.setOut(out);
-        cli.setErr(err);
-        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            // A one-line message for bad input; the stack trace only for real bugs.
-            if (ex instanceof LlavaException || ex instanceof IllegalArgumentException
-                    || ex instanceof java.io.UncheckedIOException || ex instanceof java.io.IOException) {
-                commandLine.getErr().println("llava-finetune: error: " + ex.getMessage());
-            } else {
-                commandLine.getErr().println("llava-finetune: internal error: " + ex);
-                ex.printStackTrace(commandLine.getErr());
-            }
-            commandLine.getErr().flush();
-            return 1;
-        });
-        return cli.execute(args);
+        return CliRunner.execute(new FinetuneCli(), "llava-finetune", args, out, err);
     }
 
     @Override
