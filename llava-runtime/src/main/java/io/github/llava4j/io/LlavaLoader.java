@@ -30,7 +30,10 @@ import io.github.llava4j.model.RotaryEmbedding;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -56,16 +59,32 @@ public final class LlavaLoader {
     private static final Pattern VISION_LAYER = Pattern.compile("^" + Pattern.quote(VISION + "encoder.layers.")
             + "(\\d+)\\..*");
 
+    /**
+     * Lets the caller replace a linear layer as it is built, e.g. to attach a LoRA adapter for fine-tuning. Called
+     * with the layer's canonical name without {@code .weight} (e.g. {@code
+     * language_model.model.layers.0.self_attn.q_proj}) for the projector and decoder layers.
+     */
+    @FunctionalInterface
+    public interface LinearHook {
+        LinearHook NONE = (name, linear) -> linear;
+
+        Linear apply(String name, Linear linear);
+    }
+
     private final TensorSource source;
     private final LlavaConfig config;
     private final DataType weightDtype;
     private final NDManager manager;
+    private final LinearHook hook;
+    private final Map<String, NDArray> loaded = new LinkedHashMap<>();
 
-    private LlavaLoader(TensorSource source, LlavaConfig config, DataType weightDtype, NDManager manager) {
+    private LlavaLoader(
+            TensorSource source, LlavaConfig config, DataType weightDtype, NDManager manager, LinearHook hook) {
         this.source = source;
         this.config = config;
         this.weightDtype = weightDtype;
         this.manager = manager;
+        this.hook = hook;
     }
 
     /**
@@ -74,17 +93,23 @@ public final class LlavaLoader {
      * @throws CheckpointException naming the tensor when one is missing, has the wrong shape, or is unexpected
      */
     public static LlavaModel load(TensorSource weights, LlavaConfig config, DataType weightDtype, Device device) {
+        return load(weights, config, weightDtype, device, LinearHook.NONE);
+    }
+
+    /** As {@link #load(TensorSource, LlavaConfig, DataType, Device)}, passing projector and decoder layers to hook. */
+    public static LlavaModel load(
+            TensorSource weights, LlavaConfig config, DataType weightDtype, Device device, LinearHook hook) {
         if (weightDtype != DataType.FLOAT32 && weightDtype != DataType.FLOAT16) {
             throw new CheckpointException("weight dtype must be FLOAT32 or FLOAT16, got " + weightDtype);
         }
         NDManager manager = NDManager.newBaseManager(device);
         try {
-            LlavaLoader loader = new LlavaLoader(weights, config, weightDtype, manager);
+            LlavaLoader loader = new LlavaLoader(weights, config, weightDtype, manager, hook);
             loader.checkNoUnexpected();
             ClipVisionTower tower = loader.visionTower();
             Projector projector = loader.projector();
             LlamaDecoder decoder = loader.decoder();
-            return new LlavaModel(config, manager, tower, projector, decoder);
+            return new LlavaModel(config, manager, tower, projector, decoder, loader.loaded);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -105,6 +130,7 @@ public final class LlavaLoader {
         }
         flatKernel.attach(manager);
         kernel.close();
+        loaded.put(VISION + "embeddings.patch_embedding.weight", flatKernel);
         PatchEmbedding embeddings = new PatchEmbedding(
                 new Linear(flatKernel, null),
                 small(VISION + "embeddings.class_embedding", d),
@@ -138,10 +164,10 @@ public final class LlavaLoader {
         long d = config.text().hiddenSize();
         boolean bias = config.projectorBias();
         if (config.projectorType() == ProjectorType.LINEAR) {
-            return new LinearProjector(linear(PROJECTOR + "linear_1", d, dv, bias));
+            return new LinearProjector(hooked(PROJECTOR + "linear_1", d, dv, bias));
         }
         return new Mlp2xGeluProjector(
-                linear(PROJECTOR + "linear_1", d, dv, bias), linear(PROJECTOR + "linear_2", d, d, bias));
+                hooked(PROJECTOR + "linear_1", d, dv, bias), hooked(PROJECTOR + "linear_2", d, d, bias));
     }
 
     private LlamaDecoder decoder() {
@@ -153,17 +179,17 @@ public final class LlavaLoader {
         for (int i = 0; i < t.numHiddenLayers(); i++) {
             String prefix = TEXT + "layers." + i + ".";
             LlamaAttention attention = new LlamaAttention(
-                    linear(prefix + "self_attn.q_proj", d, d, false),
-                    linear(prefix + "self_attn.k_proj", kv, d, false),
-                    linear(prefix + "self_attn.v_proj", kv, d, false),
-                    linear(prefix + "self_attn.o_proj", d, d, false),
+                    hooked(prefix + "self_attn.q_proj", d, d, false),
+                    hooked(prefix + "self_attn.k_proj", kv, d, false),
+                    hooked(prefix + "self_attn.v_proj", kv, d, false),
+                    hooked(prefix + "self_attn.o_proj", d, d, false),
                     t.numAttentionHeads(),
                     t.numKeyValueHeads(),
                     t.headDim());
             LlamaMlp mlp = new LlamaMlp(
-                    linear(prefix + "mlp.gate_proj", t.intermediateSize(), d, false),
-                    linear(prefix + "mlp.up_proj", t.intermediateSize(), d, false),
-                    linear(prefix + "mlp.down_proj", d, t.intermediateSize(), false));
+                    hooked(prefix + "mlp.gate_proj", t.intermediateSize(), d, false),
+                    hooked(prefix + "mlp.up_proj", t.intermediateSize(), d, false),
+                    hooked(prefix + "mlp.down_proj", d, t.intermediateSize(), false));
             layers.add(new LlamaDecoderLayer(
                     new RmsNorm(small(prefix + "input_layernorm.weight", d), t.rmsNormEps()),
                     attention,
@@ -175,6 +201,10 @@ public final class LlavaLoader {
         RotaryEmbedding rotary =
                 new RotaryEmbedding(t.headDim(), t.ropeTheta(), t.maxPositionEmbeddings(), manager);
         return new LlamaDecoder(t, embed, layers, norm, new Linear(head, null), rotary);
+    }
+
+    private Linear hooked(String prefix, long out, long in, boolean bias) {
+        return Objects.requireNonNull(hook.apply(prefix, linear(prefix, out, in, bias)), "LinearHook result");
     }
 
     private Linear linear(String prefix, long out, long in, boolean bias) {
@@ -200,6 +230,14 @@ public final class LlavaLoader {
         }
         checkShape(name, expected);
         NDArray array = source.load(name, manager, dtype);
+        array = checked(name, array, dtype, expected);
+        if (!name.equals(VISION + "embeddings.patch_embedding.weight")) {
+            loaded.put(name, array);
+        }
+        return array;
+    }
+
+    private NDArray checked(String name, NDArray array, DataType dtype, long[] expected) {
         if (!array.getShape().equals(new Shape(expected))) {
             throw new CheckpointException("tensor '" + name + "' loaded from " + source.describe() + " as "
                     + array.getShape() + ", expected " + Arrays.toString(expected));

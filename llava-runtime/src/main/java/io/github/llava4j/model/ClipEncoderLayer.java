@@ -25,7 +25,10 @@ public final class ClipEncoderLayer {
         }
         try (NDArray m = norm2.forward(afterAttention);
                 NDArray mlpOut = mlp.forward(m)) {
-            return afterAttention.addi(mlpOut);
+            // a new array, not addi: afterAttention is saved by the norm for backward when training
+            return afterAttention.add(mlpOut);
+        } finally {
+            afterAttention.close();
         }
     }
 }

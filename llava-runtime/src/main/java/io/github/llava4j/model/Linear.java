@@ -25,14 +25,20 @@ public final class Linear {
 
     private final NDArray weight; // [out, in]
     private final NDArray bias; // [out] or null
+    private final LinearAdapter adapter; // or null
 
     /**
      * @param weight {@code [out, in]}, FLOAT32 or FLOAT16
      * @param bias {@code [out]} FLOAT32, or null for none
      */
     public Linear(NDArray weight, NDArray bias) {
+        this(weight, bias, null);
+    }
+
+    private Linear(NDArray weight, NDArray bias, LinearAdapter adapter) {
         this.weight = Objects.requireNonNull(weight, "weight");
         this.bias = bias;
+        this.adapter = adapter;
         if (weight.getShape().dimension() != 2) {
             throw new IllegalArgumentException("Linear weight must be [out, in], got " + weight.getShape());
         }
@@ -59,8 +65,34 @@ public final class Linear {
         return weight;
     }
 
+    /** The bias {@code [out]}, or null when the layer has none. */
+    public NDArray bias() {
+        return bias;
+    }
+
+    /** The adapter added to this layer's output, or null. */
+    public LinearAdapter adapter() {
+        return adapter;
+    }
+
+    /** The same weight and bias with {@code adapter}'s output added (replacing any adapter this layer had). */
+    public Linear withAdapter(LinearAdapter adapter) {
+        return new Linear(weight, bias, Objects.requireNonNull(adapter, "adapter"));
+    }
+
     /** {@code x [..., in]} FLOAT32 to {@code [..., out]} FLOAT32. */
     public NDArray forward(NDArray x) {
+        if (adapter == null) {
+            return base(x);
+        }
+        // not in place: autograd needs both addends as they were
+        try (NDArray y = base(x);
+                NDArray delta = adapter.forward(x)) {
+            return y.add(delta);
+        }
+    }
+
+    private NDArray base(NDArray x) {
         if (weight.getDataType() == DataType.FLOAT32) {
             return ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
         }

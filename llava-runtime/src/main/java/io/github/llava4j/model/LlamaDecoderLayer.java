@@ -25,7 +25,10 @@ public final class LlamaDecoderLayer {
         }
         try (NDArray m = postAttentionNorm.forward(afterAttention);
                 NDArray mlpOut = mlp.forward(m)) {
-            return afterAttention.addi(mlpOut);
+            // a new array, not addi: afterAttention is saved by the norm for backward when training
+            return afterAttention.add(mlpOut);
+        } finally {
+            afterAttention.close();
         }
     }
 }

@@ -10,6 +10,9 @@ import io.github.llava4j.LlavaException;
 import io.github.llava4j.config.ClipVisionConfig;
 import io.github.llava4j.config.LlavaConfig;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 
@@ -28,23 +31,48 @@ public final class LlavaModel implements AutoCloseable {
     private final ClipVisionTower visionTower;
     private final Projector projector;
     private final LlamaDecoder decoder;
+    private final Map<String, NDArray> namedWeights;
 
-    /** @param weights the manager owning every weight array; closed with the model */
+    /** A model without a name index of its weights (see {@link #namedWeights()}). */
     public LlavaModel(
             LlavaConfig config,
             NDManager weights,
             ClipVisionTower visionTower,
             Projector projector,
             LlamaDecoder decoder) {
+        this(config, weights, visionTower, projector, decoder, Map.of());
+    }
+
+    /**
+     * @param weights the manager owning every weight array; closed with the model
+     * @param namedWeights the weight arrays by canonical checkpoint name (see {@link #namedWeights()})
+     */
+    public LlavaModel(
+            LlavaConfig config,
+            NDManager weights,
+            ClipVisionTower visionTower,
+            Projector projector,
+            LlamaDecoder decoder,
+            Map<String, NDArray> namedWeights) {
         this.config = Objects.requireNonNull(config, "config");
         this.weights = Objects.requireNonNull(weights, "weights");
         this.visionTower = Objects.requireNonNull(visionTower, "visionTower");
         this.projector = Objects.requireNonNull(projector, "projector");
         this.decoder = Objects.requireNonNull(decoder, "decoder");
+        this.namedWeights = Collections.unmodifiableMap(new LinkedHashMap<>(namedWeights));
     }
 
     public LlavaConfig config() {
         return config;
+    }
+
+    /**
+     * The arrays the model computes with, by canonical checkpoint name (older llava-hf scheme), in load order: what
+     * fine-tuning trains and exports. With tied embeddings {@code lm_head} is not listed (it is the embedding
+     * matrix); the CLIP patch kernel is listed flattened to {@code [D, C·p·p]}. Empty for models built by hand.
+     */
+    public Map<String, NDArray> namedWeights() {
+        return namedWeights;
     }
 
     /** The manager holding the weights (its device is the model's device). */
@@ -62,6 +90,44 @@ public final class LlavaModel implements AutoCloseable {
 
     /** As {@link #encodeImages(NDArray, NDManager)}, reporting intermediate states to {@code probe}. */
     public NDArray encodeImages(NDArray pixelValues, NDManager out, ActivationProbe probe) {
+        checkPixels(pixelValues);
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray pixels = onDevice(pixelValues).toType(DataType.FLOAT32, false);
+            NDArray features = visionTower.forward(pixels, probe); // [N, P', Dv]
+            NDArray embeddings = projector.forward(features); // [N, P', D]
+            probe.tap("projector", embeddings);
+            return keep(embeddings, out);
+        }
+    }
+
+    /**
+     * The vision tower alone: pixels {@code [N, C, S, S]} to the selected features {@code [N, imageSeqLength, D_vision]}
+     * FLOAT32, attached to {@code out}. With {@link #project} it splits {@link #encodeImages} where training needs it:
+     * a frozen tower's features can be computed once and reused while the projector learns.
+     */
+    public NDArray encodeVision(NDArray pixelValues, NDManager out) {
+        checkPixels(pixelValues);
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray pixels = onDevice(pixelValues).toType(DataType.FLOAT32, false);
+            return keep(visionTower.forward(pixels, ActivationProbe.NONE), out);
+        }
+    }
+
+    /** The projector alone: vision features {@code [N, P', D_vision]} to image embeddings {@code [N, P', D_text]}. */
+    public NDArray project(NDArray visionFeatures, NDManager out) {
+        Shape s = visionFeatures.getShape();
+        if (s.dimension() != 3 || s.get(2) != config.vision().hiddenSize()) {
+            throw new LlavaException("vision features must be [N, P, " + config.vision().hiddenSize() + "], got " + s);
+        }
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            return keep(projector.forward(onDevice(visionFeatures)), out);
+        }
+    }
+
+    private void checkPixels(NDArray pixelValues) {
         ClipVisionConfig vision = config.vision();
         Shape expected = new Shape(-1, vision.numChannels(), vision.imageSize(), vision.imageSize());
         Shape shape = pixelValues.getShape();
@@ -70,14 +136,6 @@ public final class LlavaModel implements AutoCloseable {
                 || shape.get(2) != vision.imageSize()
                 || shape.get(3) != vision.imageSize()) {
             throw new LlavaException("pixel values must be " + expected + " (N images), got " + shape);
-        }
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            NDArray pixels = onDevice(pixelValues).toType(DataType.FLOAT32, false);
-            NDArray features = visionTower.forward(pixels, probe); // [N, P', Dv]
-            NDArray embeddings = projector.forward(features); // [N, P', D]
-            probe.tap("projector", embeddings);
-            return keep(embeddings, out);
         }
     }
 

@@ -43,11 +43,13 @@ public final class TokenizerJsonBuilder {
     private final int vocabSize;
     private final Integer imageTokenId;
     private final Integer padTokenId;
+    private final String corpus;
 
-    private TokenizerJsonBuilder(int vocabSize, Integer imageTokenId, Integer padTokenId) {
+    private TokenizerJsonBuilder(int vocabSize, Integer imageTokenId, Integer padTokenId, String corpus) {
         this.vocabSize = vocabSize;
         this.imageTokenId = imageTokenId;
         this.padTokenId = padTokenId;
+        this.corpus = corpus;
     }
 
     /**
@@ -56,6 +58,13 @@ public final class TokenizerJsonBuilder {
      * @param padTokenId id of {@code <pad>}, or null for none
      */
     public static TokenizerJsonBuilder of(int vocabSize, Integer imageTokenId, Integer padTokenId) {
+        return of(vocabSize, imageTokenId, padTokenId, CORPUS);
+    }
+
+    private static TokenizerJsonBuilder of(int vocabSize, Integer imageTokenId, Integer padTokenId, String corpus) {
+        if (corpus == null || corpus.isBlank()) {
+            throw new IllegalArgumentException("the BPE training corpus must not be empty");
+        }
         int reserved = 259 + 1 + (imageTokenId == null ? 0 : 1) + (padTokenId == null ? 0 : 1);
         if (vocabSize < reserved) {
             throw new IllegalArgumentException("vocabSize must be >= " + reserved + ", got " + vocabSize);
@@ -68,7 +77,7 @@ public final class TokenizerJsonBuilder {
         if (imageTokenId != null && imageTokenId.equals(padTokenId)) {
             throw new IllegalArgumentException("<image> and <pad> need different ids, both are " + imageTokenId);
         }
-        return new TokenizerJsonBuilder(vocabSize, imageTokenId, padTokenId);
+        return new TokenizerJsonBuilder(vocabSize, imageTokenId, padTokenId, corpus);
     }
 
     /** A builder: {@code TokenizerJsonBuilder.builder().vocabSize(300).imageTokenId(299).build().write(dir)}. */
@@ -81,8 +90,18 @@ public final class TokenizerJsonBuilder {
         private int vocabSize = 32000;
         private Integer imageTokenId;
         private Integer padTokenId;
+        private String corpus = CORPUS;
 
         private Builder() {}
+
+        /**
+         * Text the BPE merges are learned from (default: a few built-in sentences). A model trained on a narrow
+         * domain gets whole domain words as single pieces, and so much shorter sequences.
+         */
+        public Builder corpus(String corpus) {
+            this.corpus = corpus;
+            return this;
+        }
 
         /** Total ids, added tokens included. */
         public Builder vocabSize(int vocabSize) {
@@ -102,7 +121,7 @@ public final class TokenizerJsonBuilder {
         }
 
         public TokenizerJsonBuilder build() {
-            return of(vocabSize, imageTokenId, padTokenId);
+            return of(vocabSize, imageTokenId, padTokenId, corpus);
         }
     }
 
@@ -245,8 +264,8 @@ public final class TokenizerJsonBuilder {
      * A tiny greedy BPE trainer: single characters by frequency ("▁" first), then the most frequent adjacent pair
      * of known pieces, repeatedly, until {@code budget} pieces exist or no pair occurs twice.
      */
-    private static void learn(int budget, List<String> pieces, List<String> merges) {
-        String normalized = SPACE + CORPUS.replace(" ", SPACE);
+    private void learn(int budget, List<String> pieces, List<String> merges) {
+        String normalized = SPACE + corpus.replace(" ", SPACE);
         List<List<String>> words = new ArrayList<>();
         for (String word : normalized.split("(?=" + SPACE + ")")) {
             List<String> symbols = new ArrayList<>();
