@@ -142,11 +142,11 @@ def image_seq_length(v):
 
 
 def image_token_index(v):
-    return v["text"]["vocab_size"] - 2
+    return v.get("image_token", v["text"]["vocab_size"] - 2)
 
 
 def pad_token_id(v):
-    return v["text"]["vocab_size"] - 1
+    return v.get("pad_token", v["text"]["vocab_size"] - 1)
 
 
 def make_weights(v):
@@ -429,15 +429,20 @@ def image_features(v, w, pixels):
     return x
 
 
+def compute_dtype(x):
+    """HF upcasts norms / softmax to fp32; float64 (used for finite-difference checks) stays float64."""
+    return torch.float64 if x.dtype == torch.float64 else torch.float32
+
+
 def rms_norm(x, weight, eps):
-    x32 = x.to(torch.float32)
+    x32 = x.to(compute_dtype(x))
     x32 = x32 * torch.rsqrt(x32.pow(2).mean(-1, keepdim=True) + eps)
     return weight * x32.to(x.dtype)
 
 
-def rope_cos_sin(T, hd, theta):
-    inv_freq = 1.0 / (theta ** (torch.arange(0, hd, 2, dtype=torch.int64).float() / hd))
-    freqs = torch.arange(T, dtype=torch.float32)[:, None] * inv_freq[None, :]  # [T, hd/2]
+def rope_cos_sin(T, hd, theta, dtype=torch.float32):
+    inv_freq = 1.0 / (theta ** (torch.arange(0, hd, 2, dtype=torch.int64).to(dtype) / hd))
+    freqs = torch.arange(T, dtype=dtype)[:, None] * inv_freq[None, :]  # [T, hd/2]
     emb = torch.cat([freqs, freqs], dim=-1)  # [T, hd]
     return emb.cos(), emb.sin()
 
@@ -447,35 +452,44 @@ def rotate_half(x):
     return torch.cat([-x[..., half:], x[..., :half]], dim=-1)
 
 
-def llama_logits(v, w, embeds):
-    """embeds [T, H] -> logits [T, V], causal, positions 0..T-1."""
+def llama_logits(v, w, embeds, adapters=None):
+    """embeds [T, H] -> logits [T, V], causal, positions 0..T-1.
+
+    adapters: optional dict module name (e.g. "language_model.model.layers.0.self_attn.q_proj") -> function x -> delta
+    added to that projection's output (LoRA). float64 embeds give a float64 forward (finite-difference checks)."""
+    adapters = adapters or {}
+
+    def proj(x, name):
+        out = F.linear(x, w[name + ".weight"])
+        return out + adapters[name](x) if name in adapters else out
+
     tc = v["text"]
     mp = "language_model.model."
     H, heads, kv, eps = tc["hidden_size"], tc["num_attention_heads"], tc["num_key_value_heads"], tc["rms_norm_eps"]
     hd = H // heads
     T = embeds.shape[0]
-    cos, sin = rope_cos_sin(T, hd, tc["rope_theta"])
-    mask = torch.full((T, T), float("-inf")).triu(1)
+    cos, sin = rope_cos_sin(T, hd, tc["rope_theta"], compute_dtype(embeds))
+    mask = torch.full((T, T), float("-inf"), dtype=compute_dtype(embeds)).triu(1)
     h = embeds[None]  # [1, T, H]
     for i in range(tc["num_hidden_layers"]):
         lp = mp + f"layers.{i}."
         a = rms_norm(h, w[lp + "input_layernorm.weight"], eps)
-        q = F.linear(a, w[lp + "self_attn.q_proj.weight"]).view(1, T, heads, hd).transpose(1, 2)
-        k = F.linear(a, w[lp + "self_attn.k_proj.weight"]).view(1, T, kv, hd).transpose(1, 2)
-        val = F.linear(a, w[lp + "self_attn.v_proj.weight"]).view(1, T, kv, hd).transpose(1, 2)
+        q = proj(a, lp + "self_attn.q_proj").view(1, T, heads, hd).transpose(1, 2)
+        k = proj(a, lp + "self_attn.k_proj").view(1, T, kv, hd).transpose(1, 2)
+        val = proj(a, lp + "self_attn.v_proj").view(1, T, kv, hd).transpose(1, 2)
         q = q * cos + rotate_half(q) * sin
         k = k * cos + rotate_half(k) * sin
         rep = heads // kv  # query head j uses kv head j // rep (HF repeat_kv)
         k = k.repeat_interleave(rep, dim=1)
         val = val.repeat_interleave(rep, dim=1)
         scores = (q @ k.transpose(-1, -2)) / math.sqrt(hd) + mask
-        o = torch.softmax(scores.float(), dim=-1) @ val  # [1, heads, T, hd]
+        o = torch.softmax(scores.to(compute_dtype(scores)), dim=-1) @ val  # [1, heads, T, hd]
         o = o.transpose(1, 2).reshape(1, T, heads * hd)
-        h = h + F.linear(o, w[lp + "self_attn.o_proj.weight"])
+        h = h + proj(o, lp + "self_attn.o_proj")
         m = rms_norm(h, w[lp + "post_attention_layernorm.weight"], eps)
-        gate = F.linear(m, w[lp + "mlp.gate_proj.weight"])
-        up = F.linear(m, w[lp + "mlp.up_proj.weight"])
-        h = h + F.linear(F.silu(gate) * up, w[lp + "mlp.down_proj.weight"])
+        gate = proj(m, lp + "mlp.gate_proj")
+        up = proj(m, lp + "mlp.up_proj")
+        h = h + proj(F.silu(gate) * up, lp + "mlp.down_proj")
     h = rms_norm(h, w[mp + "norm.weight"], eps)
     head = w[mp + "embed_tokens.weight"] if v["tie"] else w["language_model.lm_head.weight"]
     return F.linear(h, head)[0]
