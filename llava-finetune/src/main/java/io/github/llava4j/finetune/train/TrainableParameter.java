@@ -13,8 +13,8 @@ public record TrainableParameter(String name, NDArray value, double baseLearning
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
         if (!(baseLearningRate >= 0) || Double.isInfinite(baseLearningRate)) {
-            throw new IllegalArgumentException("parameter '" + name + "': base learning rate must be finite and >= 0, got "
-                    + baseLearningRate);
+            throw new IllegalArgumentException("parameter '" + name + "': base learning rate must be finite and >= 0,"
+                    + " got " + baseLearningRate);
         }
     }
 }
