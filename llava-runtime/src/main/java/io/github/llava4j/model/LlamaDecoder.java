@@ -60,7 +60,10 @@ public final class LlamaDecoder {
             }
             slice[i - from] = ids[i];
         }
-        try (NDArray index = manager.create(slice);
+        // The index is copied into memory torch owns: an array made from Java data only borrows its buffer, which
+        // is freed with the array, and when training, autograd keeps the index for the backward pass.
+        try (NDArray borrowed = manager.create(slice);
+                NDArray index = borrowed.duplicate();
                 NDArray rows = embedTokens.get(new NDIndex("{}", index))) {
             NDArray result = rows.toType(DataType.FLOAT32, true); // a copy, even when already f32
             result.attach(manager);

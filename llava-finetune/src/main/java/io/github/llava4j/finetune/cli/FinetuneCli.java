@@ -5,13 +5,13 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code llava-finetune} command line (docs/finetuning.md). Training commands are not built yet. */
+/** The {@code llava-finetune} command line (docs/finetuning.md). */
 @Command(
         name = "llava-finetune",
         mixinStandardHelpOptions = true,
         version = "llava4j 0.1.0",
         description = "LLaVA fine-tuning on LLaVA's JSON data format.",
-        subcommands = {InspectDataCommand.class})
+        subcommands = {InspectDataCommand.class, TrainCommand.Stage1.class, TrainCommand.Stage2.class})
 public final class FinetuneCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
