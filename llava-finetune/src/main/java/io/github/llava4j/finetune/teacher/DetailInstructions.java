@@ -1,7 +1,8 @@
 package io.github.llava4j.finetune.teacher;
 
 import java.util.List;
-import java.util.Random;
+import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
 
 /**
  * The instructions paired with a detailed description (the paper's appendix list): LLaVA shows the model one of these,
@@ -33,7 +34,10 @@ public final class DetailInstructions {
      * thread scheduling or on which samples a resumed run still has to do.
      */
     public static String pick(long seed, String imageId) {
-        Random random = new Random(seed * 0x9E3779B97F4A7C15L ^ imageId.hashCode());
-        return ALL.get(random.nextInt(ALL.size()));
+        long h = 0xcbf29ce484222325L; // FNV-1a over the id, then SplittableRandom's mixing of the seed
+        for (byte b : imageId.getBytes(StandardCharsets.UTF_8)) {
+            h = (h ^ (b & 0xff)) * 0x100000001b3L;
+        }
+        return ALL.get(new SplittableRandom(seed ^ h).nextInt(ALL.size()));
     }
 }
