@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "llava4j 0.1.0",
         description = "LLaVA fine-tuning on LLaVA's JSON data format.",
-        subcommands = {InspectDataCommand.class})
+        subcommands = {InspectDataCommand.class, GenerateDataCommand.class, EvalBenchCommand.class, ScienceQaConvertCommand.class, ScienceQaEvalCommand.class})
 public final class FinetuneCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
