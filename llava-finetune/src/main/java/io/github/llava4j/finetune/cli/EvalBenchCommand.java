@@ -30,7 +30,7 @@ final class EvalBenchCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "llava-hf folder to evaluate")
     Path model;
 
-    @Option(names = "--questions", required = true, description = "question file (JSON Lines, docs/teacher-and-evaluation.md)")
+    @Option(names = "--questions", required = true, description = "question file (JSON Lines)")
     Path questions;
 
     @Option(names = "--images", required = true, description = "folder the questions' image paths are relative to")

@@ -43,7 +43,8 @@ final class GenerateDataCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "only the first N images (0 = all)")
     int limit;
 
-    @Option(names = "--concurrency", defaultValue = "2", description = "teacher calls at once (default ${DEFAULT-VALUE})")
+    @Option(names = "--concurrency", defaultValue = "2",
+            description = "teacher calls at once (default ${DEFAULT-VALUE})")
     int concurrency;
 
     @Option(names = "--max-retries", defaultValue = "3", description = "retries per call (default ${DEFAULT-VALUE})")

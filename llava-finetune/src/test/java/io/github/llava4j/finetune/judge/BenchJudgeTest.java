@@ -56,7 +56,8 @@ class BenchJudgeTest {
 
         assertThat(report.row("conversation").relative()).isEqualTo(75.0);
         assertThat(report.row("detail").unparseable()).isEqualTo(1);
-        assertThat(report.row(BenchReport.ALL).relative()).isCloseTo(13.0 / 15.0 * 100, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(report.row(BenchReport.ALL).relative())
+                .isCloseTo(13.0 / 15.0 * 100, org.assertj.core.api.Assertions.within(1e-9));
         var lines = JsonlJournal.readAll(out, false);
         assertThat(lines).hasSize(3);
         assertThat(lines.get(1).path("review").asText()).isEqualTo("Both are good.");

@@ -41,7 +41,8 @@ class CocoAnnotationsTest {
     @Test
     void should_name_file_and_field_when_an_annotation_is_bad(@TempDir Path dir) throws Exception {
         Path caps = dir.resolve("captions.json");
-        Files.writeString(caps, "{\"images\": [{\"id\": 1, \"file_name\": \"a.png\"}], \"annotations\": [{\"image_id\": 1}]}");
+        Files.writeString(caps, "{\"images\": [{\"id\": 1, \"file_name\": \"a.png\"}],"
+                + " \"annotations\": [{\"image_id\": 1}]}");
         assertThatThrownBy(() -> CocoAnnotations.read(caps, null)).isInstanceOf(LlavaException.class)
                 .hasMessageContaining("captions.json").hasMessageContaining("\"caption\"");
     }

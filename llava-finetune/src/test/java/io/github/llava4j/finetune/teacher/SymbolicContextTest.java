@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 class SymbolicContextTest {
     private final ImageAnnotation image = new ImageAnnotation("7", "7.png",
             List.of("A red circle.", "Two shapes\non white."),
-            List.of(new ObjectBox("red circle", 0.12, 0.3, 0.4, 0.55), new ObjectBox("blue square", 0.6, 0.2, 0.9, 0.8)));
+            List.of(new ObjectBox("red circle", 0.12, 0.3, 0.4, 0.55),
+                    new ObjectBox("blue square", 0.6, 0.2, 0.9, 0.8)));
 
     @Test
     void should_render_captions_one_per_line_then_boxes_with_three_decimals() {
