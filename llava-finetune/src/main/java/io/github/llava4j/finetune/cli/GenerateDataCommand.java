@@ -88,6 +88,11 @@ final class GenerateDataCommand implements Callable<Integer> {
             }
             summary = builder.build().generate(images, out);
         }
+        summary.problems().stream().limit(5).forEach(p -> spec.commandLine().getErr().println("llava-finetune: " + p));
+        if (summary.problems().size() > 5) {
+            spec.commandLine().getErr().println("llava-finetune: ... and " + (summary.problems().size() - 5)
+                    + " more malformed or failed");
+        }
         spec.commandLine().getOut().println(summary.format());
         spec.commandLine().getOut().flush();
         return 0;

@@ -6,11 +6,12 @@ import java.util.regex.Pattern;
 
 /**
  * Reads the chosen letter from a model's answer as LLaVA's ScienceQA evaluation does: the whole answer is a single
- * letter; or it starts with {@code "X. "}; or {@code The answer is X.} occurs exactly once. Anything else has no
- * answer (counted wrong).
+ * letter; or it starts with {@code "X. "}; or {@code The answer is X.} occurs exactly once (as in LLaVA's regular
+ * expression, the final dot stands for any character; {@code (X)} is accepted too). Anything else has no answer
+ * (counted wrong).
  */
 public final class AnswerExtractor {
-    private static final Pattern THE_ANSWER = Pattern.compile("The answer is \\(?([A-Z])\\)?\\.");
+    private static final Pattern THE_ANSWER = Pattern.compile("The answer is \\(?([A-Z])\\)?.");
 
     private AnswerExtractor() {}
 

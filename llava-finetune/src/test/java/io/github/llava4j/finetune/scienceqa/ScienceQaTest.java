@@ -71,6 +71,8 @@ class ScienceQaTest {
         assertThat(AnswerExtractor.extract("Because... The answer is D.")).contains("D");
         assertThat(AnswerExtractor.extract("The answer is A. No, The answer is B.")).isEmpty();
         assertThat(AnswerExtractor.extract("I think it is the circle")).isEmpty();
+        assertThat(AnswerExtractor.extract("The answer is (C).")).contains("C");
+        assertThat(AnswerExtractor.extract("The answer is B")).isEmpty(); // no character after the letter
         assertThat(AnswerExtractor.extract(null)).isEmpty();
         assertThat(AnswerExtractor.choiceIndex("D", 2)).isEqualTo(-1);
         assertThat(AnswerExtractor.choiceIndex("The answer is B.", 2)).isEqualTo(1);
