@@ -10,8 +10,17 @@ import picocli.CommandLine.Command;
         name = "llava-finetune",
         mixinStandardHelpOptions = true,
         version = "llava4j 0.1.0",
-        description = "LLaVA fine-tuning on LLaVA's JSON data format.",
-        subcommands = {InspectDataCommand.class, TrainCommand.Stage1.class, TrainCommand.Stage2.class})
+        description = "LLaVA training (stage 1, stage 2, LoRA) on LLaVA's JSON data format, teacher-LLM data generation,"
+                + " LLM-as-judge evaluation and ScienceQA.",
+        subcommands = {
+            InspectDataCommand.class,
+            TrainCommand.Stage1.class,
+            TrainCommand.Stage2.class,
+            GenerateDataCommand.class,
+            EvalBenchCommand.class,
+            ScienceQaConvertCommand.class,
+            ScienceQaEvalCommand.class
+        })
 public final class FinetuneCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
