@@ -19,6 +19,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.function.Function;
 
 /**
  * A LLaVA model loaded for training: the runtime's own model code over FLOAT32 weights that the model owns (not the
@@ -63,6 +65,29 @@ public final class TrainableModel implements AutoCloseable {
         if (lora != null && !stage.trainsLanguageModel()) {
             throw new IllegalArgumentException("LoRA adapts the language model, which stage 1 keeps frozen");
         }
+        double projectorLr = projectorLearningRate.orElse(learningRate);
+        boolean fullLanguageModel = stage.trainsLanguageModel() && lora == null;
+        return load(folder, name -> {
+            if (name.startsWith(PROJECTOR_PREFIX)) {
+                return OptionalDouble.of(stage.trainsLanguageModel() ? projectorLr : learningRate);
+            }
+            return name.startsWith(LANGUAGE_MODEL_PREFIX) && fullLanguageModel
+                    ? OptionalDouble.of(learningRate)
+                    : OptionalDouble.empty();
+        }, lora, learningRate, seed, device, stage);
+    }
+
+    /**
+     * Loads {@code folder} training exactly the weights {@code learningRates} gives a rate for (by canonical name;
+     * the CLIP patch kernel is flattened, see {@code LlavaModel.namedWeights}): for training beyond LLaVA's two
+     * stages, such as pretraining a language model or a vision tower from scratch.
+     */
+    public static TrainableModel load(Path folder, Function<String, OptionalDouble> learningRates, Device device) {
+        return load(folder, learningRates, null, 0, 0, device, Stage.STAGE2);
+    }
+
+    private static TrainableModel load(Path folder, Function<String, OptionalDouble> learningRates, LoraConfig lora,
+            double loraLearningRate, long seed, Device device, Stage stage) {
         LlavaConfig config = ConfigReader.readLlavaConfig(folder);
         NDManager adapterManager = lora == null ? null : NDManager.newBaseManager(device);
         LoraLayers layers = lora == null ? null : new LoraLayers(lora, adapterManager, seed);
@@ -76,21 +101,17 @@ public final class TrainableModel implements AutoCloseable {
             }
             throw e;
         }
-        double projectorLr = projectorLearningRate.orElse(learningRate);
         List<TrainableParameter> parameters = new ArrayList<>();
         for (Map.Entry<String, NDArray> e : model.namedWeights().entrySet()) {
-            String name = e.getKey();
-            if (name.startsWith(PROJECTOR_PREFIX)) {
-                parameters.add(new TrainableParameter(name, e.getValue(),
-                        stage.trainsLanguageModel() ? projectorLr : learningRate));
-            } else if (name.startsWith(LANGUAGE_MODEL_PREFIX) && stage.trainsLanguageModel() && layers == null) {
-                parameters.add(new TrainableParameter(name, e.getValue(), learningRate));
+            OptionalDouble lr = learningRates.apply(e.getKey());
+            if (lr.isPresent()) {
+                parameters.add(new TrainableParameter(e.getKey(), e.getValue(), lr.getAsDouble()));
             }
         }
         if (layers != null) {
             for (LoraAdapter adapter : layers.adapters()) {
-                parameters.add(new TrainableParameter(loraAName(adapter.layerName()), adapter.a(), learningRate));
-                parameters.add(new TrainableParameter(loraBName(adapter.layerName()), adapter.b(), learningRate));
+                parameters.add(new TrainableParameter(loraAName(adapter.layerName()), adapter.a(), loraLearningRate));
+                parameters.add(new TrainableParameter(loraBName(adapter.layerName()), adapter.b(), loraLearningRate));
             }
         }
         for (TrainableParameter p : parameters) {

@@ -11,6 +11,7 @@ import io.github.llava4j.LlavaException;
 import io.github.llava4j.LlavaRequest;
 import io.github.llava4j.LlavaResult;
 import io.github.llava4j.finetune.lora.LoraConfig;
+import io.github.llava4j.finetune.masking.Template;
 import io.github.llava4j.generate.GenerationConfig;
 import io.github.llava4j.generate.GenerationListener;
 import io.github.llava4j.text.Conversation;
@@ -31,16 +32,23 @@ class TrainerTest {
 
     @Test
     void should_overfit_captions_in_stage1_changing_only_the_projector() {
+        // Stage 1 aligns a new projector to a language model that already knows the text, as LLaVA's does to
+        // Vicuna: a tiny random language model cannot be steered far by four visual tokens, so first let one learn
+        // the captions (projector and LLM, as stage 2 would), then give it a fresh random projector.
         TrainingFixtures f = TrainingFixtures.write(dir);
+        TrainingResult captioner = new Trainer(TrainerConfig.builder(Stage.STAGE2).template(Template.PLAIN)
+                .model(f.model).data(f.captions).images(f.images).output(dir.resolve("captioner"))
+                .batchSize(4).epochs(40).learningRate(1e-2).progressBar(false).build()).run();
+        Path base = TrainingFixtures.withFreshProjector(captioner.model(), dir.resolve("base"), 11);
+
         List<StepMetrics> steps = new ArrayList<>();
         TrainingResult result = new Trainer(TrainerConfig.builder(Stage.STAGE1)
-                .model(f.model).data(f.captions).images(f.images).output(dir.resolve("out"))
-                .batchSize(4).epochs(60).learningRate(2e-2).progressBar(false).build()).run(steps::add);
+                .model(base).data(f.captions).images(f.images).output(dir.resolve("out"))
+                .batchSize(4).epochs(40).learningRate(2e-2).progressBar(false).build()).run(steps::add);
 
-        assertThat(result.steps()).isEqualTo(60);
-        System.out.println("stage1 " + steps.get(0).loss() + " -> " + steps.get(steps.size() - 1).loss());
+        assertThat(result.steps()).isEqualTo(40);
         assertThat(steps.get(steps.size() - 1).loss()).isLessThan(steps.get(0).loss() / 10);
-        Map<String, Boolean> changed = changedTensors(f.model, result.model());
+        Map<String, Boolean> changed = changedTensors(base, result.model());
         changed.forEach((name, differs) -> assertThat(differs)
                 .as(name).isEqualTo(name.startsWith("multi_modal_projector.")));
         assertThat(result.projector()).isPresent();

@@ -11,7 +11,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import io.github.llava4j.io.Checkpoint;
+import io.github.llava4j.io.DType;
+import io.github.llava4j.io.SafeTensorsWriter;
 import javax.imageio.ImageIO;
 
 /** A tiny model, a few coloured images and captions / conversations about them, all generated. */
@@ -58,6 +65,35 @@ final class TrainingFixtures {
             json.writeValue(captions.toFile(), stage1);
             json.writeValue(conversations.toFile(), stage2);
             return new TrainingFixtures(model, images, captions, conversations);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A copy of {@code model} whose projector is re-drawn at random (std 0.2); everything else bit-identical. */
+    static Path withFreshProjector(Path model, Path target, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        try (java.util.stream.Stream<Path> files = Files.list(model);
+                Checkpoint source = Checkpoint.open(model);
+                NDManager manager = NDManager.newBaseManager()) {
+            Files.createDirectories(target);
+            for (Path file : files.toList()) {
+                if (!file.getFileName().toString().endsWith(".safetensors")) {
+                    Files.copy(file, target.resolve(file.getFileName()));
+                }
+            }
+            Map<String, SafeTensorsWriter.TensorData> tensors = new LinkedHashMap<>();
+            for (String name : source.names()) {
+                float[] values = source.load(name, manager, DataType.FLOAT32).toFloatArray();
+                if (name.startsWith("multi_modal_projector.")) {
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = (float) (random.nextGaussian() * 0.2);
+                    }
+                }
+                tensors.put(name, new SafeTensorsWriter.TensorData(DType.F32, source.shape(name), values));
+            }
+            SafeTensorsWriter.write(target.resolve(Checkpoint.SINGLE_FILE), tensors);
+            return target;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
