@@ -22,14 +22,14 @@ import io.github.llava4j.io.SafeTensorsWriter;
 import javax.imageio.ImageIO;
 
 /** A tiny model, a few coloured images and captions / conversations about them, all generated. */
-final class TrainingFixtures {
+public final class TrainingFixtures {
     static final List<String> COLOURS = List.of("red", "green", "blue", "yellow");
     private static final List<Color> RGB = List.of(Color.RED, Color.GREEN, Color.BLUE, Color.YELLOW);
 
-    final Path model;
-    final Path images;
-    final Path captions;
-    final Path conversations;
+    public final Path model;
+    public final Path images;
+    public final Path captions;
+    public final Path conversations;
 
     private TrainingFixtures(Path model, Path images, Path captions, Path conversations) {
         this.model = model;
@@ -38,7 +38,7 @@ final class TrainingFixtures {
         this.conversations = conversations;
     }
 
-    static TrainingFixtures write(Path dir) {
+    public static TrainingFixtures write(Path dir) {
         Path model = TinyCheckpoints.write(dir.resolve("model"), 7);
         Path images = dir.resolve("images");
         ObjectMapper json = new ObjectMapper();
