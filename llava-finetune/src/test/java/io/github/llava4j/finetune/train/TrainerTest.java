@@ -16,6 +16,12 @@ import io.github.llava4j.generate.GenerationConfig;
 import io.github.llava4j.generate.GenerationListener;
 import io.github.llava4j.text.Conversation;
 import io.github.llava4j.io.Checkpoint;
+import dev.langchain4j.data.message.ImageContent;
+import dev.langchain4j.data.message.TextContent;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import io.github.llava4j.langchain4j.LlavaChatModel;
+import java.util.Base64;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -136,7 +142,7 @@ class TrainerTest {
     }
 
     @Test
-    void should_export_a_model_the_runtime_generates_with_and_write_metrics_and_a_loss_curve() throws Exception {
+    void should_export_a_model_the_runtime_and_langchain4j_generate_with_and_write_metrics_and_a_loss_curve() throws Exception {
         TrainingFixtures f = TrainingFixtures.write(dir);
         TrainingResult result = new Trainer(TrainerConfig.builder(Stage.STAGE2)
                 .model(f.model).data(f.conversations).images(f.images).output(dir.resolve("out"))
@@ -149,6 +155,12 @@ class TrainerTest {
                     .generation(GenerationConfig.builder().maxNewTokens(4).build())
                     .build(), GenerationListener.NONE);
             assertThat(answer.generation().tokens()).isNotEmpty();
+        }
+        try (LlavaChatModel chat = LlavaChatModel.builder().modelPath(result.model()).maxOutputTokens(3).build()) {
+            ChatResponse response = chat.chat(UserMessage.from(TextContent.from("What colour is it?"),
+                    ImageContent.from(Base64.getEncoder().encodeToString(Files.readAllBytes(
+                            f.images.resolve("red.png"))), "image/png")));
+            assertThat(response.tokenUsage().outputTokenCount()).isPositive();
         }
         assertThat(MetricsLog.read(result.metrics())).hasSize(4);
         assertThat(ImageIO.read(result.lossCurve().toFile()).getWidth()).isGreaterThan(100);
