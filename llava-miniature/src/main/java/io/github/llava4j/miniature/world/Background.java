@@ -3,8 +3,8 @@ package io.github.llava4j.miniature.world;
 import java.util.Objects;
 
 /**
- * A scene's background: base colour, texture, the texture's brightness swing per channel, and the seed of the texture's own random numbers (so the noise of a
- * scene is fixed by the scene, not by whoever renders it).
+ * A scene's background: base colour, texture, the texture's brightness swing per channel, and the seed of the
+ * texture's own random numbers (so the noise of a scene is fixed by the scene, not by whoever renders it).
  */
 public record Background(Colour colour, Texture texture, int amplitude, long textureSeed) {
 

@@ -69,7 +69,6 @@ public final class SceneGenerator {
 
     private List<SceneObject> layout(SplittableRandom random, int count, boolean smallOnly) {
         int size = config.imageSize();
-        int margin = config.margin();
         List<SceneObject> placed = new ArrayList<>(count);
         for (int k = 0; k < count; k++) {
             Shape shape = pick(random, config.shapes());
