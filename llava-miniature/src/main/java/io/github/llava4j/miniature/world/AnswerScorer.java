@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -27,7 +28,7 @@ public final class AnswerScorer {
 
     /** The normalised words of {@code text}. */
     public static List<String> normalize(String text) {
-        String cleaned = text.toLowerCase().replace("'", "").replace("\u2019", "").replaceAll("[^a-z0-9]+", " ");
+        String cleaned = text.toLowerCase(Locale.ROOT).replace("'", "").replace("\u2019", "").replaceAll("[^a-z0-9]+", " ");
         List<String> words = new ArrayList<>();
         for (String word : cleaned.trim().split(" ")) {
             if (word.isEmpty() || word.equals("a") || word.equals("an") || word.equals("the")) {

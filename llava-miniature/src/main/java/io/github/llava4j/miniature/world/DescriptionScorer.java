@@ -2,6 +2,7 @@ package io.github.llava4j.miniature.world;
 
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -67,7 +68,7 @@ public final class DescriptionScorer {
 
     // words, with punctuation kept as a boundary token so a colour never jumps a comma or full stop
     private static List<String> tokenize(String text) {
-        String spaced = text.toLowerCase()
+        String spaced = text.toLowerCase(Locale.ROOT)
                 .replace("grey", "gray")
                 .replace("'", "")
                 .replaceAll("[^a-z0-9\\s]+", " " + BOUNDARY + " ");
