@@ -47,6 +47,7 @@ public final class InstructionGenerator {
     private final RetryPolicy retry;
     private final long seed;
     private final boolean progressBar;
+    private final Set<ResponseType> boxes;
 
     private InstructionGenerator(Builder b) {
         this.teacher = Objects.requireNonNull(b.teacher, "teacher model");
@@ -56,6 +57,7 @@ public final class InstructionGenerator {
         this.retry = b.retry;
         this.seed = b.seed;
         this.progressBar = b.progressBar;
+        this.boxes = b.boxes.isEmpty() ? EnumSet.noneOf(ResponseType.class) : EnumSet.copyOf(b.boxes);
     }
 
     public static Builder builder() {
@@ -132,7 +134,7 @@ public final class InstructionGenerator {
     }
 
     private void runOne(Job job, JsonlJournal journal, GenerationSummary.Counter counter, List<String> problems) {
-        String context = SymbolicContext.render(job.image(), job.type().usesBoxes());
+        String context = SymbolicContext.render(job.image(), boxes.contains(job.type()));
         String reply;
         try {
             ChatResponse response = retry.call(() -> teacher.chat(prompts.get(job.type()).messages(context)));
@@ -226,8 +228,14 @@ public final class InstructionGenerator {
         private RetryPolicy retry = RetryPolicy.defaults();
         private long seed = 42;
         private boolean progressBar = true;
+        private Set<ResponseType> boxes = EnumSet.noneOf(ResponseType.class);
 
         private Builder() {
+            for (ResponseType t : ResponseType.values()) {
+                if (t.usesBoxes()) {
+                    boxes.add(t);
+                }
+            }
             for (ResponseType t : ResponseType.values()) {
                 prompts.put(t, TeacherPrompts.of(t));
             }
@@ -283,6 +291,16 @@ public final class InstructionGenerator {
         /** Whether to draw a progress bar on stderr (default true). */
         public Builder progressBar(boolean progressBar) {
             this.progressBar = progressBar;
+            return this;
+        }
+
+        /**
+         * Which response types see the object boxes in their context (default: detailed description and complex
+         * reasoning, as LLaVA's prompts; conversations see captions only). A teacher whose conversations should ask
+         * about positions needs the boxes there too.
+         */
+        public Builder boxesFor(Set<ResponseType> types) {
+            this.boxes = types.isEmpty() ? EnumSet.noneOf(ResponseType.class) : EnumSet.copyOf(types);
             return this;
         }
 
