@@ -1,0 +1,122 @@
+package io.github.llava4j.miniature.cli;
+
+import io.github.llava4j.DjlDefaults;
+import io.github.llava4j.miniature.demo.MiniatureDemo;
+import io.github.llava4j.miniature.demo.ShippedModel;
+import io.github.llava4j.miniature.recipe.MiniatureRecipe;
+import io.github.llava4j.miniature.recipe.RecipeConfig;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The miniature LLaVA's command line: the demo agent (the README's main job) and the recipe that made the model. */
+@Command(name = "llava-mini", mixinStandardHelpOptions = true, version = "llava4j 0.1.0",
+        description = "A miniature LLaVA trained end to end on a synthetic shape world.",
+        subcommands = {MiniatureCli.Demo.class, MiniatureCli.Recipe.class})
+public final class MiniatureCli implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs with the given streams; returns the exit code (for tests). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        DjlDefaults.apply();
+        CommandLine cli = new CommandLine(new MiniatureCli()).setOut(out).setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("llava-mini: error: " + e.getMessage());
+            commandLine.getErr().flush();
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "demo", mixinStandardHelpOptions = true,
+            description = "A LangChain4j agent (memory, streaming, a @Tool) over the shipped miniature model.")
+    static final class Demo implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--model", description = "a llava-hf folder (default: the shipped miniature model)")
+        Path model;
+
+        @Option(names = "--images", defaultValue = "2", description = "generated images to talk about")
+        int images;
+
+        @Option(names = "--seed", defaultValue = "7", description = "seed of the generated images")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            Path folder = model;
+            Path temp = null;
+            if (folder == null) {
+                temp = Files.createTempDirectory("llava-miniature-");
+                folder = ShippedModel.extractTo(temp);
+            }
+            try {
+                PrintWriter out = spec.commandLine().getOut();
+                out.println("llava4j demo: an AiServices agent over the miniature LLaVA ("
+                        + (model == null ? "shipped model" : model) + "); it only knows the world of coloured shapes.");
+                var transcript = new MiniatureDemo(folder, images, seed).run(out);
+                out.println("\n[" + transcript.answers() + " answers, tool calls: " + transcript.toolCalls() + "]");
+                return 0;
+            } finally {
+                if (temp != null) {
+                    try (var files = Files.walk(temp)) {
+                        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    }
+                }
+            }
+        }
+    }
+
+    @Command(name = "recipe", mixinStandardHelpOptions = true,
+            description = "The whole recipe from nothing: world, CLIP and LLaMA stand-ins, teacher data, stage 1,"
+                    + " stage 2, evaluation with ablations. Writes report.md in --out.")
+    static final class Recipe implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--out", required = true, description = "output folder (must not exist or be empty)")
+        Path out;
+
+        @Option(names = "--quick", description = "a few-minute run with less data (not the shipped model's)")
+        boolean quick;
+
+        @Option(names = "--no-ablations", description = "skip the stage-2-only model")
+        boolean noAblations;
+
+        @Option(names = "--no-progress", description = "no progress bars")
+        boolean noProgress;
+
+        @Override
+        public Integer call() throws Exception {
+            if (Files.isDirectory(out)) {
+                try (var entries = Files.list(out)) {
+                    if (entries.findAny().isPresent()) {
+                        throw new IllegalArgumentException(out + " is not empty; choose a new output folder");
+                    }
+                }
+            }
+            RecipeConfig config = quick ? RecipeConfig.quick(out) : RecipeConfig.defaults(out);
+            config = config.with(!noAblations && config.ablations(), !noProgress);
+            MiniatureRecipe.Report report = new MiniatureRecipe(config).run();
+            PrintWriter o = spec.commandLine().getOut();
+            o.println(Files.readString(out.resolve("report.md")));
+            o.println("model: " + report.fullModel());
+            return 0;
+        }
+    }
+}

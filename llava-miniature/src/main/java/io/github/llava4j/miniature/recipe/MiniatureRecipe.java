@@ -1,0 +1,169 @@
+package io.github.llava4j.miniature.recipe;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.llava4j.finetune.teacher.CocoAnnotations;
+import io.github.llava4j.finetune.teacher.DetailInstructions;
+import io.github.llava4j.finetune.teacher.GenerationSummary;
+import io.github.llava4j.finetune.teacher.InstructionGenerator;
+import io.github.llava4j.finetune.teacher.ResponseType;
+import io.github.llava4j.finetune.train.Stage;
+import io.github.llava4j.finetune.train.Trainer;
+import io.github.llava4j.finetune.train.TrainerConfig;
+import io.github.llava4j.finetune.train.TrainingResult;
+import io.github.llava4j.miniature.teacher.WorldTeacher;
+import io.github.llava4j.miniature.world.Captioner;
+import io.github.llava4j.miniature.world.EvalQuestion;
+import io.github.llava4j.miniature.world.QuestionGenerator;
+import io.github.llava4j.miniature.world.Scene;
+import io.github.llava4j.miniature.world.WorldCorpus;
+import io.github.llava4j.miniature.world.WorldWriter;
+import io.github.llava4j.text.ChatTemplates;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+
+/**
+ * The paper's recipe in miniature, from nothing to an evaluated model: the shape world and its annotations, stand-ins
+ * for the pretrained CLIP and LLaMA, instruction data from the teacher, stage 1 and stage 2 with llava-finetune, and
+ * the evaluation on held-out scenes with the paper's ablations (stage 1 only; stage 2 without stage 1; both).
+ * Everything derives from the seed.
+ */
+public final class MiniatureRecipe {
+    private final RecipeConfig config;
+    private final Map<String, Double> seconds = new LinkedHashMap<>();
+
+    public MiniatureRecipe(RecipeConfig config) {
+        this.config = config;
+    }
+
+    /** What the run produced. */
+    public record Report(Path fullModel, List<Evaluator.Result> results, Map<String, Double> secondsPerStep,
+            GenerationSummary teacher, Map<String, TrainingResult> training) {}
+
+    public Report run() {
+        Path out = config.output();
+        WorldWriter writer = new WorldWriter(config.world(), config.seed());
+        WorldWriter.Split train = timed("world", () -> writer.write(out.resolve("world/train"), "train", 1,
+                config.trainImages()));
+        WorldWriter.Split heldOut = timed("world", () -> writer.write(out.resolve("world/heldout"), "heldout",
+                1_000_000, config.heldOutImages()));
+        List<EvalQuestion> questions = questions(heldOut.scenes());
+        WorldWriter.writeQuestions(out.resolve("world/heldout"), "heldout", questions);
+
+        Path base = timed("pretrain", () -> Pretraining.run(config, train, corpus(train), out.resolve("base")));
+
+        Path captions = timed("data", () -> stage1Data(train, out.resolve("data/captions.json")));
+        GenerationSummary teacher = timed("teacher", () -> InstructionGenerator.builder()
+                .teacher(new WorldTeacher(config.world(), 5))
+                .boxesFor(EnumSet.allOf(ResponseType.class))
+                .concurrency(2)
+                .seed(config.seed())
+                .progressBar(config.progressBar())
+                .build()
+                .generate(CocoAnnotations.read(train.captionsFile(), train.instancesFile()),
+                        out.resolve("data/instruct.json")));
+        Path instruct = out.resolve("data/instruct.json");
+
+        Map<String, TrainingResult> training = new LinkedHashMap<>();
+        Path images = train.dir().resolve("images");
+        training.put("stage1", timed("stage1", () -> new Trainer(stage1(base, captions, images, out)).run()));
+        training.put("stage2", timed("stage2", () -> new Trainer(stage2(training.get("stage1").model(), instruct,
+                images, out.resolve("stage2"))).run()));
+        if (config.ablations()) {
+            training.put("stage2-only", timed("stage2-only", () -> new Trainer(stage2(base, instruct, images,
+                    out.resolve("stage2-only"))).run()));
+        }
+
+        Evaluator evaluator = new Evaluator(config.world(), heldOut.dir().resolve("images"), config.progressBar());
+        List<Scene> described = heldOut.scenes().subList(0, Math.min(config.describedImages(),
+                heldOut.scenes().size()));
+        List<Evaluator.Result> results = new ArrayList<>();
+        timed("eval", () -> {
+            if (config.ablations()) {
+                results.add(evaluator.evaluate("stage 1 only", training.get("stage1").model(), questions, described));
+                results.add(evaluator.evaluate("stage 2 only (no stage 1)", training.get("stage2-only").model(),
+                        questions, described));
+            }
+            results.add(evaluator.evaluate("full (stage 1 + stage 2)", training.get("stage2").model(), questions,
+                    described));
+            return null;
+        });
+        Report report = new Report(training.get("stage2").model(), results, seconds, teacher, training);
+        RecipeReport.write(report, config, out);
+        return report;
+    }
+
+    private List<EvalQuestion> questions(List<Scene> scenes) {
+        QuestionGenerator generator = new QuestionGenerator(config.world(), config.seed() + 1);
+        List<EvalQuestion> all = new ArrayList<>();
+        for (Scene scene : scenes) {
+            all.addAll(generator.sample(scene, config.questionsPerType()));
+        }
+        return all;
+    }
+
+    /** The language model's pretraining text, which also teaches the tokenizer the chat template's words. */
+    private String corpus(WorldWriter.Split train) {
+        WorldCorpus corpus = new WorldCorpus(config.world(), config.seed(), 2);
+        String world = corpus.documents(1, config.trainImages()).collect(Collectors.joining("\n"));
+        return String.join("\n", ChatTemplates.defaultTemplate().defaultSystem(), "USER: ASSISTANT:",
+                WorldTeacher.SHORT_ANSWER, String.join("\n", DetailInstructions.ALL), world);
+    }
+
+    /** Stage 1's caption pairs in LLaVA's format: one caption per image, picked with the seed. */
+    private Path stage1Data(WorldWriter.Split train, Path file) {
+        Captioner captioner = new Captioner(config.world(), config.seed());
+        SplittableRandom random = new SplittableRandom(config.seed());
+        ObjectMapper json = new ObjectMapper();
+        ArrayNode samples = json.createArrayNode();
+        for (Scene scene : train.scenes()) {
+            List<String> captions = captioner.captions(scene);
+            ObjectNode sample = samples.addObject();
+            sample.put("id", "caption-" + scene.id());
+            sample.put("image", WorldWriter.fileName(scene.id()));
+            ArrayNode turns = sample.putArray("conversations");
+            turns.addObject().put("from", "human").put("value", "<image>");
+            turns.addObject().put("from", "gpt").put("value", captions.get(random.nextInt(captions.size())));
+        }
+        try {
+            Files.createDirectories(file.getParent());
+            json.writeValue(file.toFile(), samples);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    private TrainerConfig stage1(Path base, Path data, Path images, Path out) {
+        return TrainerConfig.builder(Stage.STAGE1).model(base).data(data).images(images).output(out.resolve("stage1"))
+                .epochs(config.stage1Epochs()).batchSize(config.stage1BatchSize())
+                .learningRate(config.stage1LearningRate()).seed(config.seed()).saveEverySteps(1_000_000)
+                .keepCheckpoints(1).progressBar(config.progressBar()).build();
+    }
+
+    private TrainerConfig stage2(Path model, Path data, Path images, Path out) {
+        return TrainerConfig.builder(Stage.STAGE2).model(model).data(data).images(images).output(out)
+                .epochs(config.stage2Epochs()).batchSize(config.stage2BatchSize())
+                .learningRate(config.stage2LearningRate()).seed(config.seed()).saveEverySteps(1_000_000)
+                .keepCheckpoints(1).progressBar(config.progressBar()).build();
+    }
+
+    private <T> T timed(String step, java.util.function.Supplier<T> work) {
+        long start = System.nanoTime();
+        try {
+            return work.get();
+        } finally {
+            seconds.merge(step, (System.nanoTime() - start) / 1e9, Double::sum);
+        }
+    }
+}

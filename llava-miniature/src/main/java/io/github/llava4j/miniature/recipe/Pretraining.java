@@ -1,0 +1,48 @@
+package io.github.llava4j.miniature.recipe;
+
+import io.github.llava4j.miniature.pretrain.BaseCheckpoint;
+import io.github.llava4j.miniature.pretrain.ClipPretrainer;
+import io.github.llava4j.miniature.pretrain.ClipPretrainerConfig;
+import io.github.llava4j.miniature.pretrain.ImageCaption;
+import io.github.llava4j.miniature.pretrain.LanguageModelPretrainer;
+import io.github.llava4j.miniature.pretrain.LanguageModelPretrainerConfig;
+import io.github.llava4j.miniature.pretrain.PretrainResult;
+import io.github.llava4j.miniature.world.Captioner;
+import io.github.llava4j.miniature.world.Scene;
+import io.github.llava4j.miniature.world.WorldWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Step 1 of the recipe, the stand-ins for what LLaVA downloads: a random llava-hf checkpoint with a tokenizer learned
+ * from the world's text, its CLIP vision tower trained contrastively on the training captions, then its LLaMA
+ * pretrained on the world's text. Only the checkpoint folder leaves this step.
+ */
+final class Pretraining {
+    private Pretraining() {}
+
+    /** @return the pretrained base checkpoint folder (random projector, trained vision tower and language model) */
+    static Path run(RecipeConfig config, WorldWriter.Split train, String corpus, Path dir) {
+        Path random = dir.resolve("random");
+        BaseCheckpoint.write(random, config.architecture(), corpus, config.seed());
+
+        Captioner captioner = new Captioner(config.world(), config.seed());
+        List<ImageCaption> pairs = new ArrayList<>();
+        for (Scene scene : train.scenes()) {
+            pairs.add(ImageCaption.ofFile(train.dir().resolve("images").resolve(WorldWriter.fileName(scene.id())),
+                    captioner.captions(scene)));
+        }
+        PretrainResult clip = new ClipPretrainer(ClipPretrainerConfig.builder()
+                        .steps(config.clipSteps()).seed(config.seed()).progressBar(config.progressBar())
+                        .metrics(dir.resolve("clip-metrics.jsonl")).build())
+                .train(random, pairs, dir.resolve("clip"));
+
+        List<String> sentences = corpus.lines().filter(l -> !l.isBlank()).toList();
+        PretrainResult lm = new LanguageModelPretrainer(LanguageModelPretrainerConfig.builder()
+                        .steps(config.languageModelSteps()).seed(config.seed()).progressBar(config.progressBar())
+                        .build())
+                .train(clip.folder(), sentences, dir.resolve("pretrained"));
+        return lm.folder();
+    }
+}
