@@ -1,6 +1,7 @@
 package io.github.llava4j.miniature.pretrain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.llava4j.config.ConfigReader;
 import io.github.llava4j.image.ImagePreprocessor;
@@ -15,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,10 +85,14 @@ class ClipPretrainerTest {
     }
 
     @Test
-    void should_be_deterministic_for_a_seed() throws Exception {
-        ImagePreprocessor preprocessor = new ImagePreprocessor(ConfigReader.readPreprocessorConfig(base,
-                MiniatureArchitecture.tiny().imageSize()));
-        List<ImageCaption> data = squares(8, 4, preprocessor);
+    void should_be_deterministic_for_a_seed_reading_image_files() throws Exception {
+        List<ImageCaption> data = new ArrayList<>();
+        Random random = new Random(4);
+        for (int i = 0; i < 8; i++) {
+            Path png = dir.resolve("square-" + i + ".png");
+            ImageIO.write(square(i % NAMES.length, random), "png", png.toFile());
+            data.add(ImageCaption.ofFile(png, List.of("a " + NAMES[i % NAMES.length] + " square.", "a square.")));
+        }
         ClipPretrainerConfig config = ClipPretrainerConfig.builder().steps(2).batchSize(4).seed(9).build();
         new ClipPretrainer(config).train(base, data, dir.resolve("a"));
         new ClipPretrainer(config).train(base, data, dir.resolve("b"));
@@ -96,6 +102,15 @@ class ClipPretrainerTest {
                 .isEqualTo(Files.readAllBytes(dir.resolve("b").resolve("model.safetensors")));
     }
 
+    @Test
+    void should_refuse_fewer_pairs_than_a_batch() {
+        ClipPretrainer trainer = new ClipPretrainer(ClipPretrainerConfig.builder().batchSize(32).build());
+        List<ImageCaption> few = heldOut.subList(0, 5);
+        assertThatThrownBy(() -> trainer.train(base, few, dir.resolve("never")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("5 image-caption pairs are fewer than one batch of 32");
+    }
+
     /** One coloured square per image at a random place and size on white, captioned with its colour. */
     static List<ImageCaption> squares(int n, long seed, ImagePreprocessor preprocessor) {
         int size = MiniatureArchitecture.tiny().imageSize();
@@ -103,14 +118,7 @@ class ClipPretrainerTest {
         List<ImageCaption> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int colour = i % NAMES.length;
-            BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-            Graphics2D g = image.createGraphics();
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, size, size);
-            int side = 8 + random.nextInt(10);
-            g.setColor(COLOURS[colour]);
-            g.fillRect(random.nextInt(size - side + 1), random.nextInt(size - side + 1), side, side);
-            g.dispose();
+            BufferedImage image = square(colour, random);
             byte[] rgb = new byte[size * size * 3];
             for (int y = 0; y < size; y++) {
                 for (int x = 0; x < size; x++) {
@@ -125,5 +133,18 @@ class ClipPretrainerTest {
                     List.of("a " + NAMES[colour] + " square.")));
         }
         return out;
+    }
+
+    private static BufferedImage square(int colour, Random random) {
+        int size = MiniatureArchitecture.tiny().imageSize();
+        BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, size, size);
+        int side = 8 + random.nextInt(10);
+        g.setColor(COLOURS[colour]);
+        g.fillRect(random.nextInt(size - side + 1), random.nextInt(size - side + 1), side, side);
+        g.dispose();
+        return image;
     }
 }
