@@ -15,7 +15,8 @@ class BaseCheckpointTest {
 
     @Test
     void should_write_a_llava_hf_folder_whose_tokenizer_knows_the_world_words() {
-        String corpus = "the red circle is left of the blue square. the green triangle is above the red square. ".repeat(3);
+        String corpus = "the red circle is left of the blue square. the green triangle is above the red square. "
+                .repeat(3);
         LlavaConfig written = BaseCheckpoint.write(dir, MiniatureArchitecture.defaults(), corpus, 1);
 
 
