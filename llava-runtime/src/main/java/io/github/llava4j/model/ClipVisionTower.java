@@ -45,7 +45,9 @@ public final class ClipVisionTower {
         }
         if (featureSelect == FeatureSelect.DEFAULT) {
             try (NDArray all = h) {
-                h = all.get(new NDIndex(":, 1:")).duplicate(); // [N, P-1, Dv]
+                // a compact copy that keeps the autograd graph (DJL's duplicate() detaches, so a vision tower
+                // being trained would get no gradient)
+                h = all.get(new NDIndex(":, 1:")).toType(all.getDataType(), true); // [N, P-1, Dv]
             }
         }
         probe.tap("vision.features", h);

@@ -1,0 +1,231 @@
+package io.github.llava4j.miniature.pretrain;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.github.llava4j.DjlDefaults;
+import io.github.llava4j.LlavaException;
+import io.github.llava4j.config.ConfigReader;
+import io.github.llava4j.config.LlavaConfig;
+import io.github.llava4j.finetune.train.AdamW;
+import io.github.llava4j.finetune.train.AdamWConfig;
+import io.github.llava4j.finetune.train.GradientClipping;
+import io.github.llava4j.finetune.train.Gradients;
+import io.github.llava4j.finetune.train.LearningRateSchedule;
+import io.github.llava4j.finetune.train.ModelExporter;
+import io.github.llava4j.finetune.train.StepMetrics;
+import io.github.llava4j.finetune.train.TrainableModel;
+import io.github.llava4j.finetune.train.TrainableParameter;
+import io.github.llava4j.finetune.train.TrainingProgress;
+import io.github.llava4j.image.ImagePreprocessor;
+import io.github.llava4j.image.PixelValues;
+import io.github.llava4j.io.DType;
+import io.github.llava4j.text.LlavaTokenizer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Random;
+
+/**
+ * Trains the vision tower of a llava-hf checkpoint as the image half of a tiny CLIP: contrastively against a small
+ * text tower on image-caption pairs ({@link ClipHeads}), with AdamW, warmup + cosine and global-norm clipping. The
+ * image embedding is read from exactly the features LLaVA will consume (the selected layer, CLS dropped), so those
+ * are the features that learn to tell the world's colours and shapes apart.
+ *
+ * <pre>{@code
+ * PretrainResult r = new ClipPretrainer(ClipPretrainerConfig.builder().steps(150).build()).train(base, pairs, out);
+ * RetrievalResult eval = ClipPretrainer.evaluateRetrieval(out, heldOut);
+ * }</pre>
+ *
+ * <p>Only the vision tower changes in the written folder (the projector and the language model are copied); the text
+ * tower and heads go to {@value ClipHeads#FILE} beside it. A run is a function of its seed. One run per JVM at a time
+ * (the engine allows a single gradient collector).
+ */
+public final class ClipPretrainer {
+    static final String VISION_PREFIX = "vision_tower.";
+    /** Images encoded per call when evaluating. */
+    private static final int EVAL_CHUNK = 64;
+
+    private final ClipPretrainerConfig config;
+
+    public ClipPretrainer(ClipPretrainerConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Trains the vision tower of {@code base} on {@code data} and writes the result to {@code output} (replaced if it
+     * exists; it may be {@code base}).
+     *
+     * @param data at least {@code batchSize} pairs; each step draws {@code batchSize} distinct images (a seeded
+     *     order per epoch) and one of each image's captions (seeded per step)
+     */
+    public PretrainResult train(Path base, List<ImageCaption> data, Path output) {
+        DjlDefaults.apply();
+        if (data.size() < config.batchSize()) {
+            throw new IllegalArgumentException(data.size() + " image-caption pairs are fewer than one batch of "
+                    + config.batchSize());
+        }
+        LlavaConfig modelConfig = ConfigReader.readLlavaConfig(base);
+        ImagePreprocessor preprocessor = new ImagePreprocessor(
+                ConfigReader.readPreprocessorConfig(base, modelConfig.vision().imageSize()));
+        int bos;
+        Map<String, int[]> tokens;
+        try (LlavaTokenizer tokenizer = LlavaTokenizer.load(base)) {
+            bos = tokenizer.bosId();
+            tokens = tokenize(tokenizer, data);
+        }
+        int stepsPerEpoch = data.size() / config.batchSize();
+        LearningRateSchedule schedule = LearningRateSchedule.cosineWithWarmup(config.steps(),
+                LearningRateSchedule.warmupSteps(config.steps(), config.warmupRatio()));
+        double lr = config.learningRate();
+        List<StepMetrics> history = new ArrayList<>();
+        try (TrainableModel model = TrainableModel.load(base,
+                        name -> name.startsWith(VISION_PREFIX) ? OptionalDouble.of(lr) : OptionalDouble.empty(),
+                        Device.cpu());
+                NDManager manager = NDManager.newBaseManager(model.model().weightsManager().getDevice());
+                ClipHeads heads = ClipHeads.initialise(modelConfig.text().vocabSize(), config.textWidth(),
+                        modelConfig.vision().hiddenSize(), config.jointDim(), bos, config.seed(), manager);
+                AdamW optimizer = new AdamW(AdamWConfig.defaults().withWeightDecay(config.weightDecay()), manager);
+                TrainingProgress progress = config.progressBar()
+                        ? TrainingProgress.console("clip", config.steps(), 0)
+                        : TrainingProgress.silent()) {
+            List<TrainableParameter> parameters = new ArrayList<>(model.parameters());
+            parameters.addAll(heads.parameters(lr));
+            long begin = System.nanoTime();
+            for (int step = 0; step < config.steps(); step++) {
+                long stepBegin = System.nanoTime();
+                List<ImageCaption> batch = batch(data, step, stepsPerEpoch);
+                double loss = trainStep(model, heads, preprocessor, batch, tokens, step, manager);
+                double gradNorm = GradientClipping.clipParameters(parameters, config.maxGradNorm());
+                if (!Double.isFinite(loss) || !Double.isFinite(gradNorm)) {
+                    throw new LlavaException("clip step " + (step + 1) + ": loss " + loss + ", gradient norm "
+                            + gradNorm + "; lower the learning rate");
+                }
+                double factor = schedule.factor(step);
+                optimizer.step(parameters, factor);
+                Gradients.zero(parameters);
+                heads.clampLogitScale();
+                double seconds = (System.nanoTime() - stepBegin) / 1e9;
+                StepMetrics metrics = new StepMetrics(step, config.steps(), (double) (step + 1) / stepsPerEpoch, loss,
+                        lr * factor, gradNorm, config.batchSize() / seconds, seconds,
+                        (System.nanoTime() - begin) / 1e9);
+                history.add(metrics);
+                progress.update(metrics);
+            }
+            ModelExporter.exportFolder(model, output, DType.F32);
+            heads.save(output);
+        }
+        config.metrics().ifPresent(file -> PretrainMetrics.write(file, history));
+        return new PretrainResult(output, history);
+    }
+
+    /** One contrastive step over {@code batch}; leaves the gradients in the parameters and returns the loss. */
+    private double trainStep(TrainableModel model, ClipHeads heads, ImagePreprocessor preprocessor,
+            List<ImageCaption> batch, Map<String, int[]> tokens, int step, NDManager manager) {
+        Random pick = new Random(Seeds.mix(config.seed() ^ 0x5DEECE66DL, step));
+        List<int[]> captions = new ArrayList<>(batch.size());
+        for (ImageCaption pair : batch) {
+            captions.add(tokens.get(pair.captions().get(pick.nextInt(pair.captions().size()))));
+        }
+        // The step's manager holds the pixels and the caption weights until after backward: autograd keeps both.
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray pixels = pixels(batch, preprocessor, model.model().config(), scratch); // [N, 3, S, S]
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray features = model.model().encodeVision(pixels, scratch); // [N, P, Dv]
+                NDArray loss = heads.contrastiveLoss(heads.embedImages(features),
+                        heads.embedCaptions(captions, scratch), scratch);
+                double value = loss.getFloat();
+                collector.backward(loss);
+                return value;
+            }
+        }
+    }
+
+    /**
+     * Image-to-caption top-1 retrieval of the CLIP in {@code folder} (vision tower and {@value ClipHeads#FILE}) over
+     * {@code heldOut}: every image against every distinct caption of the list.
+     */
+    public static RetrievalResult evaluateRetrieval(Path folder, List<ImageCaption> heldOut) {
+        DjlDefaults.apply();
+        LlavaConfig modelConfig = ConfigReader.readLlavaConfig(folder);
+        ImagePreprocessor preprocessor = new ImagePreprocessor(
+                ConfigReader.readPreprocessorConfig(folder, modelConfig.vision().imageSize()));
+        Map<String, Integer> candidates = new LinkedHashMap<>();
+        heldOut.forEach(p -> p.captions().forEach(c -> candidates.putIfAbsent(c, candidates.size())));
+        try (LlavaTokenizer tokenizer = LlavaTokenizer.load(folder);
+                TrainableModel model = TrainableModel.load(folder, name -> OptionalDouble.empty(), Device.cpu());
+                NDManager manager = NDManager.newBaseManager(model.model().weightsManager().getDevice());
+                ClipHeads heads = ClipHeads.load(folder, tokenizer.bosId(), manager)) {
+            List<int[]> captionIds = new ArrayList<>();
+            candidates.keySet().forEach(c -> captionIds.add(tokenizer.encode(c)));
+            NDArray captionEmbeddings = heads.embedCaptions(captionIds, manager); // [C, J]
+            int correct = 0;
+            for (int from = 0; from < heldOut.size(); from += EVAL_CHUNK) {
+                List<ImageCaption> chunk = heldOut.subList(from, Math.min(heldOut.size(), from + EVAL_CHUNK));
+                try (NDManager scratch = manager.newSubManager()) {
+                    NDArray pixels = pixels(chunk, preprocessor, modelConfig, scratch);
+                    NDArray images = heads.embedImages(model.model().encodeVision(pixels, scratch)); // [n, J]
+                    long[] best = ClipHeads.similarities(images, captionEmbeddings).argMax(1).toLongArray();
+                    for (int i = 0; i < chunk.size(); i++) {
+                        int chosen = (int) best[i];
+                        correct += chunk.get(i).captions().stream().anyMatch(c -> candidates.get(c) == chosen) ? 1 : 0;
+                    }
+                }
+            }
+            return new RetrievalResult(heldOut.size(), candidates.size(), correct);
+        }
+    }
+
+    private List<ImageCaption> batch(List<ImageCaption> data, int step, int stepsPerEpoch) {
+        int epoch = step / stepsPerEpoch;
+        int[] order = Seeds.permutation(data.size(), Seeds.mix(config.seed(), epoch));
+        int from = (step % stepsPerEpoch) * config.batchSize();
+        List<ImageCaption> batch = new ArrayList<>(config.batchSize());
+        for (int i = from; i < from + config.batchSize(); i++) {
+            batch.add(data.get(order[i]));
+        }
+        return batch;
+    }
+
+    private static Map<String, int[]> tokenize(LlavaTokenizer tokenizer, List<ImageCaption> data) {
+        Map<String, int[]> tokens = new HashMap<>();
+        for (ImageCaption pair : data) {
+            for (String caption : pair.captions()) {
+                tokens.computeIfAbsent(caption, c -> {
+                    int[] ids = tokenizer.encode(c);
+                    if (ids.length == 0) {
+                        throw new IllegalArgumentException("caption '" + c + "' of " + pair.source()
+                                + " has no tokens");
+                    }
+                    return ids;
+                });
+            }
+        }
+        return tokens;
+    }
+
+    /** The batch's preprocessed pixels as one {@code [N, 3, S, S]} array in {@code manager}. */
+    private static NDArray pixels(List<ImageCaption> batch, ImagePreprocessor preprocessor, LlavaConfig config,
+            NDManager manager) {
+        int size = config.vision().imageSize();
+        int per = 3 * size * size;
+        float[] all = new float[batch.size() * per];
+        for (int i = 0; i < batch.size(); i++) {
+            PixelValues p = batch.get(i).pixels(preprocessor);
+            if (p.channels() != 3 || p.height() != size || p.width() != size) {
+                throw new IllegalArgumentException(batch.get(i).source() + ": pixels must be [3, " + size + ", "
+                        + size + "] for this vision tower, got [" + p.channels() + ", " + p.height() + ", "
+                        + p.width() + "]");
+            }
+            System.arraycopy(p.chw(), 0, all, i * per, per);
+        }
+        return manager.create(all, new Shape(batch.size(), 3, size, size));
+    }
+}

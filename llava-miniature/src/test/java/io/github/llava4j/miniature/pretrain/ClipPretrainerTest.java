@@ -1,0 +1,150 @@
+package io.github.llava4j.miniature.pretrain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.llava4j.config.ConfigReader;
+import io.github.llava4j.image.ImagePreprocessor;
+import io.github.llava4j.image.RgbImage;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClipPretrainerTest {
+    private static final String[] NAMES = {"red", "green", "blue", "yellow", "purple", "black"};
+    private static final Color[] COLOURS = {Color.RED, Color.GREEN, Color.BLUE, Color.YELLOW, new Color(128, 0, 160),
+        Color.BLACK};
+
+    @TempDir
+    static Path dir;
+
+    static Path base;
+    static Path trained;
+    static PretrainResult result;
+    static List<ImageCaption> heldOut;
+
+    @BeforeAll
+    static void train() {
+        base = dir.resolve("base");
+        String corpus = String.join(" ", Arrays.stream(NAMES).map(n -> "a " + n + " square.").toList());
+        BaseCheckpoint.write(base, MiniatureArchitecture.tiny(), corpus, 7, 300);
+        ImagePreprocessor preprocessor = new ImagePreprocessor(ConfigReader.readPreprocessorConfig(base,
+                MiniatureArchitecture.tiny().imageSize()));
+        List<ImageCaption> training = squares(240, 1, preprocessor);
+        heldOut = squares(60, 2, preprocessor);
+        trained = dir.resolve("clip");
+        result = new ClipPretrainer(ClipPretrainerConfig.builder().steps(60).batchSize(24).learningRate(2e-3)
+                .seed(3).metrics(trained.resolve("clip_metrics.jsonl")).build()).train(base, training, trained);
+    }
+
+    @Test
+    void should_lower_the_contrastive_loss_clearly() {
+        assertThat(result.metrics()).hasSize(60);
+        assertThat(result.finalLoss()).isLessThan(0.6 * result.firstLoss());
+        assertThat(trained.resolve("clip_metrics.jsonl")).isRegularFile();
+    }
+
+    @Test
+    void should_retrieve_held_out_captions_far_above_chance() {
+        RetrievalResult retrieval = ClipPretrainer.evaluateRetrieval(trained, heldOut);
+        assertThat(retrieval.candidates()).isEqualTo(NAMES.length);
+        assertThat(retrieval.accuracy()).isGreaterThan(3 * retrieval.chance());
+    }
+
+    @Test
+    void should_change_the_vision_tower_only() {
+        Map<String, float[]> before = PretrainFixtures.weights(base);
+        Map<String, float[]> after = PretrainFixtures.weights(trained);
+        assertThat(after.keySet()).isEqualTo(before.keySet());
+        int changedVision = 0;
+        for (String name : before.keySet()) {
+            boolean same = Arrays.equals(before.get(name), after.get(name));
+            if (name.startsWith("vision_tower.")) {
+                changedVision += same ? 0 : 1;
+            } else {
+                assertThat(same).as(name + " unchanged").isTrue();
+            }
+        }
+        assertThat(changedVision).isGreaterThan(10);
+        assertThat(after.get("vision_tower.vision_model.embeddings.patch_embedding.weight"))
+                .isNotEqualTo(before.get("vision_tower.vision_model.embeddings.patch_embedding.weight"));
+        assertThat(trained.resolve(ClipHeads.FILE)).isRegularFile();
+        assertThat(PretrainFixtures.tensors(trained.resolve(ClipHeads.FILE))).containsKeys(ClipHeads.TOKEN_EMBEDDING,
+                ClipHeads.TEXT_PROJECTION, ClipHeads.VISUAL_PROJECTION, ClipHeads.LOGIT_SCALE);
+    }
+
+    @Test
+    void should_be_deterministic_for_a_seed_reading_image_files() throws Exception {
+        List<ImageCaption> data = new ArrayList<>();
+        Random random = new Random(4);
+        for (int i = 0; i < 8; i++) {
+            Path png = dir.resolve("square-" + i + ".png");
+            ImageIO.write(square(i % NAMES.length, random), "png", png.toFile());
+            data.add(ImageCaption.ofFile(png, List.of("a " + NAMES[i % NAMES.length] + " square.", "a square.")));
+        }
+        ClipPretrainerConfig config = ClipPretrainerConfig.builder().steps(2).batchSize(4).seed(9).build();
+        new ClipPretrainer(config).train(base, data, dir.resolve("a"));
+        new ClipPretrainer(config).train(base, data, dir.resolve("b"));
+        assertThat(Files.readAllBytes(dir.resolve("a").resolve(ClipHeads.FILE)))
+                .isEqualTo(Files.readAllBytes(dir.resolve("b").resolve(ClipHeads.FILE)));
+        assertThat(Files.readAllBytes(dir.resolve("a").resolve("model.safetensors")))
+                .isEqualTo(Files.readAllBytes(dir.resolve("b").resolve("model.safetensors")));
+    }
+
+    @Test
+    void should_refuse_fewer_pairs_than_a_batch() {
+        ClipPretrainer trainer = new ClipPretrainer(ClipPretrainerConfig.builder().batchSize(32).build());
+        List<ImageCaption> few = heldOut.subList(0, 5);
+        assertThatThrownBy(() -> trainer.train(base, few, dir.resolve("never")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("5 image-caption pairs are fewer than one batch of 32");
+    }
+
+    /** One coloured square per image at a random place and size on white, captioned with its colour. */
+    static List<ImageCaption> squares(int n, long seed, ImagePreprocessor preprocessor) {
+        int size = MiniatureArchitecture.tiny().imageSize();
+        Random random = new Random(seed);
+        List<ImageCaption> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int colour = i % NAMES.length;
+            BufferedImage image = square(colour, random);
+            byte[] rgb = new byte[size * size * 3];
+            for (int y = 0; y < size; y++) {
+                for (int x = 0; x < size; x++) {
+                    int p = image.getRGB(x, y);
+                    int k = (y * size + x) * 3;
+                    rgb[k] = (byte) (p >> 16);
+                    rgb[k + 1] = (byte) (p >> 8);
+                    rgb[k + 2] = (byte) p;
+                }
+            }
+            out.add(ImageCaption.ofPixels(preprocessor.preprocess(new RgbImage(size, size, rgb)),
+                    List.of("a " + NAMES[colour] + " square.")));
+        }
+        return out;
+    }
+
+    private static BufferedImage square(int colour, Random random) {
+        int size = MiniatureArchitecture.tiny().imageSize();
+        BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, size, size);
+        int side = 8 + random.nextInt(10);
+        g.setColor(COLOURS[colour]);
+        g.fillRect(random.nextInt(size - side + 1), random.nextInt(size - side + 1), side, side);
+        g.dispose();
+        return image;
+    }
+}
