@@ -91,6 +91,10 @@ abstract class TrainCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N")
     String device;
 
+    @Option(names = "--max-skipped-steps", defaultValue = "0",
+            description = "steps with a non-finite gradient that may be skipped before the run stops (default 0)")
+    int maxSkippedSteps;
+
     abstract Stage stage();
 
     TrainerConfig.Builder configure(TrainerConfig.Builder b) {
@@ -104,7 +108,7 @@ abstract class TrainCommand implements Callable<Integer> {
                 .epochs(epochs).maxSteps(maxSteps).weightDecay(weightDecay).warmupRatio(warmupRatio)
                 .maxGradNorm(maxGradNorm).seed(seed).maxLength(maxLength).saveEverySteps(saveEvery)
                 .keepCheckpoints(keepCheckpoints).resume(resume).skipBadData(skipBad).progressBar(!noProgress)
-                .device(device);
+                .device(device).maxSkippedSteps(maxSkippedSteps);
         if (template != null) {
             b.template(Template.parse(template));
         }

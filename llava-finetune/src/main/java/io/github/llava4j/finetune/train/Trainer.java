@@ -36,6 +36,7 @@ import java.util.Random;
  * calling thread; one trainer per JVM at a time (the engine allows a single gradient collector).
  */
 public final class Trainer {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Trainer.class);
     /** Bytes of frozen-tower features kept in memory between epochs. */
     private static final long FEATURE_CACHE_BYTES = 512L << 20;
 
@@ -82,6 +83,7 @@ public final class Trainer {
             VisionFeatureCache features = new VisionFeatureCache(model, preprocessor(modelConfig), FEATURE_CACHE_BYTES);
             Path metricsFile = out.resolve("metrics.jsonl");
             double lastLoss = Double.NaN;
+            int skipped = 0;
             long begin = System.nanoTime();
             try (MetricsLog log = MetricsLog.open(metricsFile, start);
                     TrainingProgress progress = config.progressBar()
@@ -91,14 +93,19 @@ public final class Trainer {
                     long stepBegin = System.nanoTime();
                     List<TrainingSample> batch = batch(data, step, stepsPerEpoch);
                     StepOutcome outcome = trainStep(model, features, batch, step);
-                    double gradNorm = GradientClipping.clipGlobalNorm(gradients(parameters), config.maxGradNorm());
-                    if (!Double.isFinite(outcome.loss) || !Double.isFinite(gradNorm)) {
-                        throw new LlavaException("step " + (step + 1) + ": loss " + outcome.loss + ", gradient norm "
-                                + gradNorm + " (samples " + batch.stream().map(TrainingSample::id).toList()
-                                + "); lower the learning rate or check the data");
-                    }
+                    double gradNorm = GradientClipping.clipParameters(parameters, config.maxGradNorm());
                     double factor = schedule.factor(step);
-                    optimizer.step(parameters, factor);
+                    if (Double.isFinite(outcome.loss) && Double.isFinite(gradNorm)) {
+                        optimizer.step(parameters, factor);
+                    } else {
+                        String problem = "step " + (step + 1) + ": loss " + outcome.loss + ", gradient norm " + gradNorm
+                                + " (samples " + batch.stream().map(TrainingSample::id).toList() + "; non-finite"
+                                + " gradients in " + nonFinite(parameters) + ")";
+                        if (++skipped > config.maxSkippedSteps()) {
+                            throw new LlavaException(problem + "; lower the learning rate or check the data");
+                        }
+                        LOG.warn("{}: skipped ({} of at most {})", problem, skipped, config.maxSkippedSteps());
+                    }
                     AdamW.zeroGradients(parameters);
                     double seconds = (System.nanoTime() - stepBegin) / 1e9;
                     StepMetrics metrics = new StepMetrics(step, totalSteps,
@@ -190,12 +197,17 @@ public final class Trainer {
         return z ^ (z >>> 31);
     }
 
-    private static List<NDArray> gradients(List<TrainableParameter> parameters) {
-        List<NDArray> grads = new ArrayList<>(parameters.size());
+    /** Names of the first few parameters whose gradient holds a NaN or infinity. */
+    private static List<String> nonFinite(List<TrainableParameter> parameters) {
+        List<String> names = new ArrayList<>();
         for (TrainableParameter p : parameters) {
-            grads.add(p.value().getGradient());
+            try (NDArray g = p.value().getGradient()) {
+                if (!Double.isFinite(GradientClipping.globalNorm(List.of(g))) && names.size() < 3) {
+                    names.add(p.name());
+                }
+            }
         }
-        return grads;
+        return names;
     }
 
     private TrainingData readData(LlavaConfig modelConfig) {

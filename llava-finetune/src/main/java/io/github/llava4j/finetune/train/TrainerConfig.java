@@ -43,7 +43,8 @@ public record TrainerConfig(
         boolean skipBadData,
         boolean resume,
         boolean progressBar,
-        String device) {
+        String device,
+        int maxSkippedSteps) {
 
     public TrainerConfig {
         Objects.requireNonNull(stage, "stage");
@@ -60,6 +61,9 @@ public record TrainerConfig(
         positive("max length", maxLength);
         positive("save every steps", saveEverySteps);
         positive("keep checkpoints", keepCheckpoints);
+        if (maxSkippedSteps < 0) {
+            throw new IllegalArgumentException("max skipped steps must be >= 0, got " + maxSkippedSteps);
+        }
         if (!(learningRate > 0)) {
             throw new IllegalArgumentException("learning rate must be > 0, got " + learningRate);
         }
@@ -116,6 +120,7 @@ public record TrainerConfig(
         b.resume = resume;
         b.progressBar = progressBar;
         b.device = device;
+        b.maxSkippedSteps = maxSkippedSteps;
         return b;
     }
 
@@ -147,6 +152,7 @@ public record TrainerConfig(
         private boolean resume;
         private boolean progressBar = true;
         private String device = "cpu";
+        private int maxSkippedSteps;
 
         private Builder(Stage stage) {
             this.stage = Objects.requireNonNull(stage, "stage");
@@ -292,11 +298,21 @@ public record TrainerConfig(
             return this;
         }
 
+        /**
+         * How many steps whose gradient is not finite may be skipped (no update, gradients dropped, counted in the
+         * log) before the run stops; 0 (the default) stops at the first. Mixed-precision trainers skip such steps
+         * the same way.
+         */
+        public Builder maxSkippedSteps(int maxSkippedSteps) {
+            this.maxSkippedSteps = maxSkippedSteps;
+            return this;
+        }
+
         public TrainerConfig build() {
             return new TrainerConfig(stage, model, data, images, output, template, epochs, maxSteps, batchSize,
                     learningRate, projectorLearningRate, weightDecay, warmupRatio, maxGradNorm, adamBeta1, adamBeta2,
                     adamEpsilon, seed, maxLength, saveEverySteps, keepCheckpoints, lora, imageMode, skipBadData, resume,
-                    progressBar, device);
+                    progressBar, device, maxSkippedSteps);
         }
     }
 }

@@ -101,6 +101,36 @@ public final class MiniatureCli implements Runnable {
         @Option(names = "--no-progress", description = "no progress bars")
         boolean noProgress;
 
+        @Option(names = "--seed", description = "seed of everything (default 42)")
+        Long seed;
+
+        @Option(names = "--train-images", description = "training scenes")
+        Integer trainImages;
+
+        @Option(names = "--held-out-images", description = "evaluation scenes")
+        Integer heldOutImages;
+
+        @Option(names = "--clip-steps", description = "contrastive CLIP steps")
+        Integer clipSteps;
+
+        @Option(names = "--lm-steps", description = "language-model pretraining steps")
+        Integer lmSteps;
+
+        @Option(names = "--stage1-epochs", description = "stage 1 epochs")
+        Integer stage1Epochs;
+
+        @Option(names = "--stage1-lr", description = "stage 1 learning rate")
+        Double stage1Lr;
+
+        @Option(names = "--stage2-epochs", description = "stage 2 epochs")
+        Integer stage2Epochs;
+
+        @Option(names = "--stage2-batch-size", description = "stage 2 global batch")
+        Integer stage2BatchSize;
+
+        @Option(names = "--stage2-lr", description = "stage 2 learning rate")
+        Double stage2Lr;
+
         @Override
         public Integer call() throws Exception {
             if (Files.isDirectory(out)) {
@@ -110,8 +140,40 @@ public final class MiniatureCli implements Runnable {
                     }
                 }
             }
-            RecipeConfig config = quick ? RecipeConfig.quick(out) : RecipeConfig.defaults(out);
-            config = config.with(!noAblations && config.ablations(), !noProgress);
+            RecipeConfig base = quick ? RecipeConfig.quick(out) : RecipeConfig.defaults(out);
+            RecipeConfig.Builder b = base.toBuilder().ablations(!noAblations && base.ablations())
+                    .progressBar(!noProgress);
+            if (seed != null) {
+                b.seed(seed);
+            }
+            if (trainImages != null) {
+                b.trainImages(trainImages);
+            }
+            if (heldOutImages != null) {
+                b.heldOutImages(heldOutImages);
+            }
+            if (clipSteps != null) {
+                b.clipSteps(clipSteps);
+            }
+            if (lmSteps != null) {
+                b.languageModelSteps(lmSteps);
+            }
+            if (stage1Epochs != null) {
+                b.stage1Epochs(stage1Epochs);
+            }
+            if (stage1Lr != null) {
+                b.stage1LearningRate(stage1Lr);
+            }
+            if (stage2Epochs != null) {
+                b.stage2Epochs(stage2Epochs);
+            }
+            if (stage2BatchSize != null) {
+                b.stage2BatchSize(stage2BatchSize);
+            }
+            if (stage2Lr != null) {
+                b.stage2LearningRate(stage2Lr);
+            }
+            RecipeConfig config = b.build();
             MiniatureRecipe.Report report = new MiniatureRecipe(config).run();
             PrintWriter o = spec.commandLine().getOut();
             o.println(Files.readString(out.resolve("report.md")));

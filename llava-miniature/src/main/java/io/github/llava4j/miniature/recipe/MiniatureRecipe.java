@@ -39,6 +39,9 @@ import java.util.stream.Collectors;
  * Everything derives from the seed.
  */
 public final class MiniatureRecipe {
+    /** Steps with a non-finite gradient tolerated per training run (skipped and logged; see docs/miniature.md). */
+    static final int MAX_SKIPPED_STEPS = 20;
+
     private final RecipeConfig config;
     private final Map<String, Double> seconds = new LinkedHashMap<>();
 
@@ -147,15 +150,15 @@ public final class MiniatureRecipe {
     private TrainerConfig stage1(Path base, Path data, Path images, Path out) {
         return TrainerConfig.builder(Stage.STAGE1).model(base).data(data).images(images).output(out.resolve("stage1"))
                 .epochs(config.stage1Epochs()).batchSize(config.stage1BatchSize())
-                .learningRate(config.stage1LearningRate()).seed(config.seed()).saveEverySteps(1_000_000)
-                .keepCheckpoints(1).progressBar(config.progressBar()).build();
+                .learningRate(config.stage1LearningRate()).seed(config.seed()).saveEverySteps(100)
+                .keepCheckpoints(1).maxSkippedSteps(MAX_SKIPPED_STEPS).progressBar(config.progressBar()).build();
     }
 
     private TrainerConfig stage2(Path model, Path data, Path images, Path out) {
         return TrainerConfig.builder(Stage.STAGE2).model(model).data(data).images(images).output(out)
                 .epochs(config.stage2Epochs()).batchSize(config.stage2BatchSize())
-                .learningRate(config.stage2LearningRate()).seed(config.seed()).saveEverySteps(1_000_000)
-                .keepCheckpoints(1).progressBar(config.progressBar()).build();
+                .learningRate(config.stage2LearningRate()).seed(config.seed()).saveEverySteps(100)
+                .keepCheckpoints(1).maxSkippedSteps(MAX_SKIPPED_STEPS).progressBar(config.progressBar()).build();
     }
 
     private <T> T timed(String step, java.util.function.Supplier<T> work) {

@@ -20,12 +20,15 @@ import java.util.List;
  * pretrained on the world's text. Only the checkpoint folder leaves this step.
  */
 final class Pretraining {
+    /** Ids in the tokenizer: enough BPE merges that nearly every world word, and the chat template's, is one token. */
+    static final int VOCAB_SIZE = 1024;
+
     private Pretraining() {}
 
     /** @return the pretrained base checkpoint folder (random projector, trained vision tower and language model) */
     static Path run(RecipeConfig config, WorldWriter.Split train, String corpus, Path dir) {
         Path random = dir.resolve("random");
-        BaseCheckpoint.write(random, config.architecture(), corpus, config.seed());
+        BaseCheckpoint.write(random, config.architecture(), corpus, config.seed(), VOCAB_SIZE);
 
         Captioner captioner = new Captioner(config.world(), config.seed());
         List<ImageCaption> pairs = new ArrayList<>();

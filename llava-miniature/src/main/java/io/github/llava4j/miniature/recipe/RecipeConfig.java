@@ -50,16 +50,76 @@ public record RecipeConfig(
                 40, 40, 1, 16, 1e-3, 1, 8, 5e-4, false, false);
     }
 
-    /** This config with ablations and the progress bar switched as given. */
-    public RecipeConfig with(boolean ablations, boolean progressBar) {
-        return new RecipeConfig(output, seed, world, architecture, trainImages, heldOutImages, questionsPerType,
-                describedImages, clipSteps, languageModelSteps, stage1Epochs, stage1BatchSize, stage1LearningRate,
-                stage2Epochs, stage2BatchSize, stage2LearningRate, ablations, progressBar);
+    /** A builder starting from this config's values. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public RecipeConfig withOutput(Path output) {
-        return new RecipeConfig(output, seed, world, architecture, trainImages, heldOutImages, questionsPerType,
-                describedImages, clipSteps, languageModelSteps, stage1Epochs, stage1BatchSize, stage1LearningRate,
-                stage2Epochs, stage2BatchSize, stage2LearningRate, ablations, progressBar);
+    /** Changes single values of a config (the record's components, same names). */
+    public static final class Builder {
+        private Path output;
+        private long seed;
+        private WorldConfig world;
+        private MiniatureArchitecture architecture;
+        private int trainImages;
+        private int heldOutImages;
+        private int questionsPerType;
+        private int describedImages;
+        private int clipSteps;
+        private int languageModelSteps;
+        private int stage1Epochs;
+        private int stage1BatchSize;
+        private double stage1LearningRate;
+        private int stage2Epochs;
+        private int stage2BatchSize;
+        private double stage2LearningRate;
+        private boolean ablations;
+        private boolean progressBar;
+
+        private Builder(RecipeConfig c) {
+            output = c.output;
+            seed = c.seed;
+            world = c.world;
+            architecture = c.architecture;
+            trainImages = c.trainImages;
+            heldOutImages = c.heldOutImages;
+            questionsPerType = c.questionsPerType;
+            describedImages = c.describedImages;
+            clipSteps = c.clipSteps;
+            languageModelSteps = c.languageModelSteps;
+            stage1Epochs = c.stage1Epochs;
+            stage1BatchSize = c.stage1BatchSize;
+            stage1LearningRate = c.stage1LearningRate;
+            stage2Epochs = c.stage2Epochs;
+            stage2BatchSize = c.stage2BatchSize;
+            stage2LearningRate = c.stage2LearningRate;
+            ablations = c.ablations;
+            progressBar = c.progressBar;
+        }
+
+        public Builder output(Path v) { output = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder world(WorldConfig v) { world = v; return this; }
+        public Builder architecture(MiniatureArchitecture v) { architecture = v; return this; }
+        public Builder trainImages(int v) { trainImages = v; return this; }
+        public Builder heldOutImages(int v) { heldOutImages = v; return this; }
+        public Builder questionsPerType(int v) { questionsPerType = v; return this; }
+        public Builder describedImages(int v) { describedImages = v; return this; }
+        public Builder clipSteps(int v) { clipSteps = v; return this; }
+        public Builder languageModelSteps(int v) { languageModelSteps = v; return this; }
+        public Builder stage1Epochs(int v) { stage1Epochs = v; return this; }
+        public Builder stage1BatchSize(int v) { stage1BatchSize = v; return this; }
+        public Builder stage1LearningRate(double v) { stage1LearningRate = v; return this; }
+        public Builder stage2Epochs(int v) { stage2Epochs = v; return this; }
+        public Builder stage2BatchSize(int v) { stage2BatchSize = v; return this; }
+        public Builder stage2LearningRate(double v) { stage2LearningRate = v; return this; }
+        public Builder ablations(boolean v) { ablations = v; return this; }
+        public Builder progressBar(boolean v) { progressBar = v; return this; }
+
+        public RecipeConfig build() {
+            return new RecipeConfig(output, seed, world, architecture, trainImages, heldOutImages, questionsPerType,
+                    describedImages, clipSteps, languageModelSteps, stage1Epochs, stage1BatchSize, stage1LearningRate,
+                    stage2Epochs, stage2BatchSize, stage2LearningRate, ablations, progressBar);
+        }
     }
 }
