@@ -76,13 +76,25 @@ public final class LlamaDecoder {
      * ({@code allLogits}) or {@code [1, V]} of the last position. The cache is advanced by T only on success.
      */
     public NDArray forward(NDArray inputEmbeds, KvCache cache, boolean allLogits, ActivationProbe probe) {
+        return forward(inputEmbeds, cache, allLogits, probe, null);
+    }
+
+    /**
+     * As {@link #forward(NDArray, KvCache, boolean, ActivationProbe)}; with {@code segments} (lengths summing to T,
+     * into an empty cache) the T positions are several sequences packed end to end, each attending only to itself
+     * (a block-diagonal causal mask). Rotary positions run on across the pack: attention depends only on distances
+     * within a sequence, so each sequence is computed as if alone.
+     */
+    public NDArray forward(
+            NDArray inputEmbeds, KvCache cache, boolean allLogits, ActivationProbe probe, int[] segments) {
         int t = (int) inputEmbeds.getShape().get(0);
         int start = cache.position();
         cache.checkRoom(t);
         NDArray cos = rotary.cos(start, t);
         NDArray sin = rotary.sin(start, t);
         // the rotary rows live with the weights, so the mask lands on the model's device too
-        NDArray mask = t == 1 ? null : causalMask(cos.getManager(), start, t);
+        NDArray mask = segments != null ? packedMask(cos.getManager(), start, t, segments)
+                : t == 1 ? null : causalMask(cos.getManager(), start, t);
         NDArray h = inputEmbeds.toType(DataType.FLOAT32, true);
         probe.tap("decoder.embeddings", h);
         for (int i = 0; i < layers.size(); i++) {
@@ -97,6 +109,37 @@ public final class LlamaDecoder {
             probe.tap("decoder.norm", normed);
             return lmHead.forward(normed);
         }
+    }
+
+    /** {@code [T, T]}: 0 where query i and key j are in the same segment and j <= i, -inf elsewhere. */
+    private static NDArray packedMask(NDManager manager, int start, int t, int[] segments) {
+        if (start != 0) {
+            throw new LlavaException("packed sequences need an empty KV cache, it holds " + start + " tokens");
+        }
+        int[] segmentOf = new int[t];
+        int at = 0;
+        for (int k = 0; k < segments.length; k++) {
+            for (int n = 0; n < segments[k]; n++) {
+                if (at == t) {
+                    throw new LlavaException("segment lengths " + java.util.Arrays.toString(segments)
+                            + " exceed the " + t + " positions");
+                }
+                segmentOf[at++] = k;
+            }
+        }
+        if (at != t) {
+            throw new LlavaException("segment lengths " + java.util.Arrays.toString(segments) + " sum to " + at
+                    + ", not the " + t + " positions");
+        }
+        float[] values = new float[t * t];
+        for (int i = 0; i < t; i++) {
+            for (int j = 0; j < t; j++) {
+                if (j > i || segmentOf[j] != segmentOf[i]) {
+                    values[i * t + j] = Float.NEGATIVE_INFINITY;
+                }
+            }
+        }
+        return manager.create(values, new Shape(t, t));
     }
 
     /** {@code [T, start+T]}: 0 where key j may be seen by query i (j <= start+i), -inf elsewhere. */

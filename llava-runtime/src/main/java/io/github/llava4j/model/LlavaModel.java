@@ -247,6 +247,24 @@ public final class LlavaModel implements AutoCloseable {
         return forward(inputEmbeds, cache, allLogits, out, ActivationProbe.NONE);
     }
 
+    /**
+     * Several sequences packed end to end in {@code inputEmbeds [T, D]} ({@code segments}: their lengths, summing to
+     * T), each attending only to itself: logits {@code [T, V]} equal to running each alone, in one pass (what
+     * training uses to cut per-call overhead). Uses a temporary KV cache.
+     */
+    public NDArray forwardPacked(NDArray inputEmbeds, int[] segments, NDManager out) {
+        Shape s = inputEmbeds.getShape();
+        if (s.dimension() != 2 || s.get(1) != config.text().hiddenSize() || s.get(0) == 0) {
+            throw new LlavaException("input embeddings must be [T, " + config.text().hiddenSize() + "] with T > 0, got "
+                    + s);
+        }
+        try (KvCache cache = newKvCache((int) s.get(0));
+                NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            return keep(decoder.forward(onDevice(inputEmbeds), cache, true, ActivationProbe.NONE, segments), out);
+        }
+    }
+
     /** As {@link #forward(NDArray, KvCache, boolean, NDManager)}, reporting intermediate states to {@code probe}. */
     public NDArray forward(
             NDArray inputEmbeds, KvCache cache, boolean allLogits, NDManager out, ActivationProbe probe) {

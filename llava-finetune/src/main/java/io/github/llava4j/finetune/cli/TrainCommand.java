@@ -95,6 +95,10 @@ abstract class TrainCommand implements Callable<Integer> {
             description = "steps with a non-finite gradient that may be skipped before the run stops (default 0)")
     int maxSkippedSteps;
 
+    @Option(names = "--pack-positions", defaultValue = "0",
+            description = "pack a step's samples into decoder passes of up to N positions (faster on CPU; 0: off)")
+    int packPositions;
+
     abstract Stage stage();
 
     TrainerConfig.Builder configure(TrainerConfig.Builder b) {
@@ -108,7 +112,7 @@ abstract class TrainCommand implements Callable<Integer> {
                 .epochs(epochs).maxSteps(maxSteps).weightDecay(weightDecay).warmupRatio(warmupRatio)
                 .maxGradNorm(maxGradNorm).seed(seed).maxLength(maxLength).saveEverySteps(saveEvery)
                 .keepCheckpoints(keepCheckpoints).resume(resume).skipBadData(skipBad).progressBar(!noProgress)
-                .device(device).maxSkippedSteps(maxSkippedSteps);
+                .device(device).maxSkippedSteps(maxSkippedSteps).packPositions(packPositions);
         if (template != null) {
             b.template(Template.parse(template));
         }

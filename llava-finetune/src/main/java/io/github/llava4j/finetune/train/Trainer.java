@@ -140,25 +140,57 @@ public final class Trainer {
 
     private record StepOutcome(double loss, long tokens) {}
 
-    /** Accumulates the gradient of the batch's mean per-sample loss. */
+    /** Accumulates the gradient of the batch's mean per-sample loss, a pack of samples per decoder pass. */
     private StepOutcome trainStep(TrainableModel model, VisionFeatureCache features, List<TrainingSample> batch,
             long step) {
         model.lora().map(LoraLayers::dropout).ifPresent(d -> d.train(mix(config.seed(), step)));
         double lossSum = 0;
         long tokens = 0;
-        for (TrainingSample sample : batch) {
+        for (List<TrainingSample> pack : packs(model, batch)) {
             try (NDManager scratch = NDManager.newBaseManager(model.model().weightsManager().getDevice())) {
-                NDArray visual = sample.image().isPresent() ? features.features(sample.image().get(), scratch) : null;
-                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    NDArray loss = model.loss(sample.inputIds(), sample.labels(), visual, scratch);
-                    lossSum += loss.getFloat();
-                    collector.backward(loss.div(batch.size()));
+                List<int[]> ids = new ArrayList<>();
+                List<int[]> labels = new ArrayList<>();
+                List<NDArray> visual = new ArrayList<>();
+                for (TrainingSample sample : pack) {
+                    ids.add(sample.inputIds());
+                    labels.add(sample.labels());
+                    visual.add(sample.image().isPresent() ? features.features(sample.image().get(), scratch) : null);
+                    tokens += model.model().expandedLength(sample.inputIds());
                 }
-                tokens += model.model().expandedLength(sample.inputIds());
+                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    List<NDArray> losses = model.losses(ids, labels, visual, scratch);
+                    NDArray total = losses.get(0);
+                    lossSum += losses.get(0).getFloat();
+                    for (int i = 1; i < losses.size(); i++) {
+                        total = total.add(losses.get(i));
+                        lossSum += losses.get(i).getFloat();
+                    }
+                    collector.backward(total.div(batch.size()));
+                }
             }
         }
         model.lora().map(LoraLayers::dropout).ifPresent(d -> d.eval());
         return new StepOutcome(lossSum / batch.size(), tokens);
+    }
+
+    /** Consecutive samples grouped so that each group's positions fit {@code packPositions} (one per group if 0). */
+    private List<List<TrainingSample>> packs(TrainableModel model, List<TrainingSample> batch) {
+        List<List<TrainingSample>> packs = new ArrayList<>();
+        List<TrainingSample> current = new ArrayList<>();
+        int budget = Math.min(config.packPositions(), model.model().config().text().maxPositionEmbeddings());
+        int positions = 0;
+        for (TrainingSample sample : batch) {
+            int length = model.model().expandedLength(sample.inputIds());
+            if (!current.isEmpty() && (budget == 0 || positions + length > budget)) {
+                packs.add(current);
+                current = new ArrayList<>();
+                positions = 0;
+            }
+            current.add(sample);
+            positions += length;
+        }
+        packs.add(current);
+        return packs;
     }
 
     /** The samples of optimizer step {@code step}: each epoch visits the data in its own seeded order. */
@@ -212,8 +244,14 @@ public final class Trainer {
 
     private TrainingData readData(LlavaConfig modelConfig) {
         try (LlavaTokenizer tokenizer = LlavaTokenizer.load(config.model())) {
-            LabelMasker masker = LabelMasker.of(config.template(), tokenizer, modelConfig.imageTokenIndex(),
-                    config.maxLength());
+            // an image token stands for imageSeqLength positions: longer samples would not fit the model
+            int fits = modelConfig.text().maxPositionEmbeddings() - (modelConfig.imageSeqLength() - 1);
+            int maxLength = Math.min(config.maxLength(), fits);
+            if (maxLength < config.maxLength()) {
+                LOG.info("truncating samples at {} tokens: {} positions minus the image's {} rows", maxLength,
+                        modelConfig.text().maxPositionEmbeddings(), modelConfig.imageSeqLength());
+            }
+            LabelMasker masker = LabelMasker.of(config.template(), tokenizer, modelConfig.imageTokenIndex(), maxLength);
             return TrainingData.read(config.data(), config.images(), masker, config.skipBadData());
         }
     }

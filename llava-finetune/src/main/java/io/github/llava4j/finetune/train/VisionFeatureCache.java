@@ -31,7 +31,13 @@ final class VisionFeatureCache {
     NDArray features(Path image, NDManager manager) {
         float[] cached = entries.get(image);
         if (cached != null) {
-            return manager.create(cached, new Shape(featureShape));
+            // a copy torch owns: the array made from Java data only borrows its buffer, and autograd keeps the
+            // projector's input for the backward pass
+            try (NDArray borrowed = manager.create(cached, new Shape(featureShape))) {
+                NDArray owned = borrowed.duplicate();
+                owned.attach(manager);
+                return owned;
+            }
         }
         PixelValues pixels = preprocessor.preprocess(image);
         NDArray features;

@@ -113,6 +113,36 @@ class GoldenTrainingTest {
         }
     }
 
+    @Test
+    void should_give_the_reference_losses_and_gradients_with_both_samples_packed_in_one_pass() {
+        try (TrainableModel model = TrainableModel.load(golden.resolve("checkpoint"), Stage.STAGE2, 1e-3,
+                        Optional.empty(), null, 0, Device.cpu());
+                NDManager manager = NDManager.newBaseManager()) {
+            JsonNode samples = batch.get("samples");
+            List<int[]> ids = new ArrayList<>();
+            List<int[]> labels = new ArrayList<>();
+            List<NDArray> features = new ArrayList<>();
+            for (int i = 0; i < samples.size(); i++) {
+                ids.add(ints(samples.get(i).get("input_ids")));
+                labels.add(ints(samples.get(i).get("labels")));
+                long[] shape = batchTensors.info("pixel_values." + i).shape();
+                features.add(model.visionFeatures(manager.create(read(batchTensors, "pixel_values." + i),
+                        new ai.djl.ndarray.types.Shape(shape)), manager));
+            }
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                List<NDArray> losses = model.losses(ids, labels, features, manager);
+                assertThat((double) losses.get(0).getFloat())
+                        .isCloseTo(expected.get("losses").get(0).asDouble(), within(LOSS_TOLERANCE));
+                assertThat((double) losses.get(1).getFloat())
+                        .isCloseTo(expected.get("losses").get(1).asDouble(), within(LOSS_TOLERANCE));
+                collector.backward(losses.get(0).add(losses.get(1)).div(2));
+            }
+            for (TrainableParameter p : model.parameters()) {
+                assertClose("grad." + p.name(), p.value().getGradient());
+            }
+        }
+    }
+
     /** Backpropagates the mean of the samples' losses; returns each sample's loss. */
     private static double[] accumulate(TrainableModel model, NDManager manager) {
         JsonNode samples = batch.get("samples");

@@ -40,7 +40,14 @@ import java.util.stream.Collectors;
  */
 public final class MiniatureRecipe {
     /** Steps with a non-finite gradient tolerated per training run (skipped and logged; see docs/miniature.md). */
-    static final int MAX_SKIPPED_STEPS = 20;
+    static final int MAX_SKIPPED_STEPS = 200;
+    /**
+     * Questions per teacher conversation. A training sample costs about the same whatever its length at these sizes
+     * (the per-operation overhead dominates), so long conversations give the most answers per second of training.
+     */
+    static final int QUESTIONS_PER_CONVERSATION = 10;
+    /** Decoder positions per training pass: several samples packed (see TrainerConfig.packPositions). */
+    static final int PACK_POSITIONS = 320;
 
     private final RecipeConfig config;
     private final Map<String, Double> seconds = new LinkedHashMap<>();
@@ -67,7 +74,7 @@ public final class MiniatureRecipe {
 
         Path captions = timed("data", () -> stage1Data(train, out.resolve("data/captions.json")));
         GenerationSummary teacher = timed("teacher", () -> InstructionGenerator.builder()
-                .teacher(new WorldTeacher(config.world(), 5))
+                .teacher(new WorldTeacher(config.world(), QUESTIONS_PER_CONVERSATION))
                 .boxesFor(EnumSet.allOf(ResponseType.class))
                 .concurrency(2)
                 .seed(config.seed())
@@ -151,14 +158,16 @@ public final class MiniatureRecipe {
         return TrainerConfig.builder(Stage.STAGE1).model(base).data(data).images(images).output(out.resolve("stage1"))
                 .epochs(config.stage1Epochs()).batchSize(config.stage1BatchSize())
                 .learningRate(config.stage1LearningRate()).seed(config.seed()).saveEverySteps(100)
-                .keepCheckpoints(1).maxSkippedSteps(MAX_SKIPPED_STEPS).progressBar(config.progressBar()).build();
+                .keepCheckpoints(1).maxSkippedSteps(MAX_SKIPPED_STEPS).packPositions(PACK_POSITIONS)
+                .progressBar(config.progressBar()).build();
     }
 
     private TrainerConfig stage2(Path model, Path data, Path images, Path out) {
         return TrainerConfig.builder(Stage.STAGE2).model(model).data(data).images(images).output(out)
                 .epochs(config.stage2Epochs()).batchSize(config.stage2BatchSize())
                 .learningRate(config.stage2LearningRate()).seed(config.seed()).saveEverySteps(100)
-                .keepCheckpoints(1).maxSkippedSteps(MAX_SKIPPED_STEPS).progressBar(config.progressBar()).build();
+                .keepCheckpoints(1).maxSkippedSteps(MAX_SKIPPED_STEPS).packPositions(PACK_POSITIONS)
+                .progressBar(config.progressBar()).build();
     }
 
     private <T> T timed(String step, java.util.function.Supplier<T> work) {

@@ -42,12 +42,12 @@ public record RecipeConfig(
 
     public static RecipeConfig defaults(Path output) {
         return new RecipeConfig(output, 42, WorldConfig.defaults(), MiniatureArchitecture.defaults(), 3000, 200, 1,
-                50, 300, 300, 1, 32, 1e-3, 2, 16, 5e-4, true, true);
+                50, 1500, 500, 3, 32, 2e-3, 1, 8, 2e-3, true, true);
     }
 
     public static RecipeConfig quick(Path output) {
         return new RecipeConfig(output, 42, WorldConfig.defaults(), MiniatureArchitecture.defaults(), 300, 40, 1, 10,
-                40, 40, 1, 16, 1e-3, 1, 8, 5e-4, false, false);
+                100, 60, 1, 16, 2e-3, 1, 8, 2e-3, false, false);
     }
 
     /** A builder starting from this config's values. */
