@@ -9,7 +9,7 @@ package io.github.llava4j.finetune.train;
  * @param loss mean training loss of the step
  * @param learningRate learning rate used for the step (schedule factor applied; of the first parameter group)
  * @param gradNorm global gradient norm before clipping (may be NaN / infinite)
- * @param tokensPerSecond trained (label) tokens per second of the step
+ * @param tokensPerSecond decoder positions (text tokens and image rows) processed per second in the step
  * @param stepSeconds wall time of the step
  * @param elapsedSeconds wall time since the run started (including time before a resume)
  */
