@@ -24,10 +24,23 @@ public final class KvCache implements AutoCloseable {
     private int position;
 
     public KvCache(int layers, int kvHeads, int headDim, int capacity, Device device) {
+        this(layers, kvHeads, headDim, capacity, NDManager.newBaseManager(device));
+    }
+
+    /**
+     * A cache whose arrays live in a sub-manager of {@code parent}: closed with it at the latest. Training keeps the
+     * cache of a forward pass until after its backward pass this way, since autograd reads the cached keys and values.
+     */
+    public KvCache(int layers, int kvHeads, int headDim, int capacity, NDManager parent) {
+        this(parent.newSubManager(), layers, kvHeads, headDim, capacity);
+    }
+
+    private KvCache(NDManager manager, int layers, int kvHeads, int headDim, int capacity) {
         if (capacity <= 0) {
+            manager.close();
             throw new IllegalArgumentException("KV cache capacity must be > 0, got " + capacity);
         }
-        this.manager = NDManager.newBaseManager(device);
+        this.manager = manager;
         this.capacity = capacity;
         this.keys = new NDArray[layers];
         this.values = new NDArray[layers];

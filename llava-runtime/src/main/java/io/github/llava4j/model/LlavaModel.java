@@ -229,13 +229,27 @@ public final class LlavaModel implements AutoCloseable {
 
     /** A KV cache for one sequence of up to {@code maxTokens} (expanded) tokens on the model's device. */
     public KvCache newKvCache(int maxTokens) {
+        checkCacheSize(maxTokens);
+        var text = config.text();
+        return new KvCache(text.numHiddenLayers(), text.numKeyValueHeads(), text.headDim(), maxTokens,
+                weights.getDevice());
+    }
+
+    /**
+     * A KV cache whose arrays are closed with {@code owner} at the latest (for training: a forward pass's cache must
+     * outlive its backward pass). {@code owner} must be on the model's device.
+     */
+    public KvCache newKvCache(int maxTokens, NDManager owner) {
+        checkCacheSize(maxTokens);
+        var text = config.text();
+        return new KvCache(text.numHiddenLayers(), text.numKeyValueHeads(), text.headDim(), maxTokens, owner);
+    }
+
+    private void checkCacheSize(int maxTokens) {
         if (maxTokens > decoder.maxPositions()) {
             throw new LlavaException("KV cache of " + maxTokens + " tokens exceeds max_position_embeddings "
                     + decoder.maxPositions());
         }
-        var text = config.text();
-        return new KvCache(text.numHiddenLayers(), text.numKeyValueHeads(), text.headDim(), maxTokens,
-                weights.getDevice());
     }
 
     /**
@@ -250,7 +264,7 @@ public final class LlavaModel implements AutoCloseable {
     /**
      * Several sequences packed end to end in {@code inputEmbeds [T, D]} ({@code segments}: their lengths, summing to
      * T), each attending only to itself: logits {@code [T, V]} equal to running each alone, in one pass (what
-     * training uses to cut per-call overhead). Uses a temporary KV cache.
+     * training uses to cut per-call overhead). Its KV cache is closed with {@code out}.
      */
     public NDArray forwardPacked(NDArray inputEmbeds, int[] segments, NDManager out) {
         Shape s = inputEmbeds.getShape();
@@ -258,8 +272,8 @@ public final class LlavaModel implements AutoCloseable {
             throw new LlavaException("input embeddings must be [T, " + config.text().hiddenSize() + "] with T > 0, got "
                     + s);
         }
-        try (KvCache cache = newKvCache((int) s.get(0));
-                NDScope scope = new NDScope()) {
+        KvCache cache = newKvCache((int) s.get(0), out); // closed with out: autograd reads it in a backward pass
+        try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             return keep(decoder.forward(onDevice(inputEmbeds), cache, true, ActivationProbe.NONE, segments), out);
         }

@@ -170,10 +170,9 @@ public final class TrainableModel implements AutoCloseable {
         }
         NDArray embeds = model.embed(inputIds, images, step); // [T', D]
         int length = (int) embeds.getShape().get(0);
-        NDArray logits; // [T', V]
-        try (KvCache cache = model.newKvCache(length)) {
-            logits = model.forward(embeds, cache, true, step);
-        }
+        // the cache stays open until the step's manager closes: autograd reads the cached keys and values
+        KvCache cache = model.newKvCache(length, step);
+        NDArray logits = model.forward(embeds, cache, true, step); // [T', V]
         return CausalLmLoss.mean(logits, expandLabels(inputIds, labels), step);
     }
 

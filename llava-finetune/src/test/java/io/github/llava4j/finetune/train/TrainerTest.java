@@ -34,6 +34,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TrainerTest {
+    /** Tolerated non-finite steps in the long runs (docs/finetuning.md, "A known problem"). */
+    static final int SKIPS = 3;
+
     @TempDir Path dir;
 
     @Test
@@ -44,13 +47,14 @@ class TrainerTest {
         TrainingFixtures f = TrainingFixtures.write(dir);
         TrainingResult captioner = new Trainer(TrainerConfig.builder(Stage.STAGE2).template(Template.PLAIN)
                 .model(f.model).data(f.captions).images(f.images).output(dir.resolve("captioner"))
-                .batchSize(4).epochs(40).learningRate(1e-2).progressBar(false).build()).run();
+                .batchSize(4).epochs(40).learningRate(1e-2).maxSkippedSteps(SKIPS).progressBar(false).build()).run();
         Path base = TrainingFixtures.withFreshProjector(captioner.model(), dir.resolve("base"), 11);
 
         List<StepMetrics> steps = new ArrayList<>();
         TrainingResult result = new Trainer(TrainerConfig.builder(Stage.STAGE1)
                 .model(base).data(f.captions).images(f.images).output(dir.resolve("out"))
-                .batchSize(4).epochs(40).learningRate(2e-2).progressBar(false).build()).run(steps::add);
+                .batchSize(4).epochs(40).learningRate(2e-2).maxSkippedSteps(SKIPS).progressBar(false).build())
+                .run(steps::add);
 
         assertThat(result.steps()).isEqualTo(40);
         assertThat(steps.get(steps.size() - 1).loss()).isLessThan(steps.get(0).loss() / 10);
@@ -67,7 +71,8 @@ class TrainerTest {
         List<StepMetrics> steps = new ArrayList<>();
         TrainingResult result = new Trainer(TrainerConfig.builder(Stage.STAGE2)
                 .model(f.model).data(f.conversations).images(f.images).output(dir.resolve("out"))
-                .batchSize(2).epochs(25).learningRate(1e-2).progressBar(false).build()).run(steps::add);
+                .batchSize(2).epochs(25).learningRate(1e-2).maxSkippedSteps(SKIPS).progressBar(false).build())
+                .run(steps::add);
 
         assertThat(steps.get(steps.size() - 1).loss()).isLessThan(steps.get(0).loss() / 10);
         Map<String, Boolean> changed = changedTensors(f.model, result.model());

@@ -49,6 +49,10 @@ import java.util.Random;
  * (the engine allows a single gradient collector).
  */
 public final class ClipPretrainer {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClipPretrainer.class);
+    /** Steps with a non-finite gradient skipped before giving up (docs/finetuning.md, "A known problem"). */
+    static final int MAX_SKIPPED_STEPS = 10;
+
     static final String VISION_PREFIX = "vision_tower.";
     /** Images encoded per call when evaluating. */
     private static final int EVAL_CHUNK = 64;
@@ -99,17 +103,21 @@ public final class ClipPretrainer {
             List<TrainableParameter> parameters = new ArrayList<>(model.parameters());
             parameters.addAll(heads.parameters(lr));
             long begin = System.nanoTime();
+            int skipped = 0;
             for (int step = 0; step < config.steps(); step++) {
                 long stepBegin = System.nanoTime();
                 List<ImageCaption> batch = batch(data, step, stepsPerEpoch);
                 double loss = trainStep(model, heads, preprocessor, batch, tokens, step, manager);
                 double gradNorm = GradientClipping.clipParameters(parameters, config.maxGradNorm());
-                if (!Double.isFinite(loss) || !Double.isFinite(gradNorm)) {
+                double factor = schedule.factor(step);
+                if (Double.isFinite(loss) && Double.isFinite(gradNorm)) {
+                    optimizer.step(parameters, factor);
+                } else if (++skipped > MAX_SKIPPED_STEPS) {
                     throw new LlavaException("clip step " + (step + 1) + ": loss " + loss + ", gradient norm "
                             + gradNorm + "; lower the learning rate");
+                } else {
+                    LOG.warn("clip step {}: loss {}, gradient norm {}: skipped", step + 1, loss, gradNorm);
                 }
-                double factor = schedule.factor(step);
-                optimizer.step(parameters, factor);
                 Gradients.zero(parameters);
                 heads.clampLogitScale();
                 double seconds = (System.nanoTime() - stepBegin) / 1e9;

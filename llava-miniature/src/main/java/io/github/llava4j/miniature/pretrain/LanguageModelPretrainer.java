@@ -44,6 +44,10 @@ import java.util.OptionalDouble;
  * <p>A run is a function of its seed. One run per JVM at a time (the engine allows a single gradient collector).
  */
 public final class LanguageModelPretrainer {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LanguageModelPretrainer.class);
+    /** Steps with a non-finite gradient skipped before giving up (docs/finetuning.md, "A known problem"). */
+    static final int MAX_SKIPPED_STEPS = 10;
+
     static final String LANGUAGE_MODEL_PREFIX = "language_model.";
 
     private final LanguageModelPretrainerConfig config;
@@ -96,6 +100,7 @@ public final class LanguageModelPretrainer {
             List<int[]> epochSequences = List.of();
             int loadedEpoch = -1;
             long begin = System.nanoTime();
+            int skipped = 0;
             for (int step = 0; step < config.steps(); step++) {
                 long stepBegin = System.nanoTime();
                 int epoch = step / stepsPerEpoch;
@@ -114,12 +119,15 @@ public final class LanguageModelPretrainer {
                     tokens += ids.length - 1;
                 }
                 double gradNorm = GradientClipping.clipParameters(parameters, config.maxGradNorm());
-                if (!Double.isFinite(loss) || !Double.isFinite(gradNorm)) {
+                double factor = schedule.factor(step);
+                if (Double.isFinite(loss) && Double.isFinite(gradNorm)) {
+                    optimizer.step(parameters, factor);
+                } else if (++skipped > MAX_SKIPPED_STEPS) {
                     throw new LlavaException("language model step " + (step + 1) + ": loss " + loss
                             + ", gradient norm " + gradNorm + "; lower the learning rate");
+                } else {
+                    LOG.warn("language model step {}: loss {}, gradient norm {}: skipped", step + 1, loss, gradNorm);
                 }
-                double factor = schedule.factor(step);
-                optimizer.step(parameters, factor);
                 Gradients.zero(parameters);
                 double seconds = (System.nanoTime() - stepBegin) / 1e9;
                 StepMetrics metrics = new StepMetrics(step, config.steps(), (double) (step + 1) / stepsPerEpoch, loss,
