@@ -80,12 +80,13 @@ public final class Trainer {
                 checkpoints.restore(saved.get(), identity, parameters, optimizer);
                 start = saved.get().step();
             }
-            VisionFeatureCache features = new VisionFeatureCache(model, preprocessor(modelConfig), FEATURE_CACHE_BYTES);
             Path metricsFile = out.resolve("metrics.jsonl");
             double lastLoss = Double.NaN;
             int skipped = 0;
             long begin = System.nanoTime();
-            try (MetricsLog log = MetricsLog.open(metricsFile, start);
+            try (VisionFeatureCache features = new VisionFeatureCache(model, preprocessor(modelConfig),
+                            FEATURE_CACHE_BYTES);
+                    MetricsLog log = MetricsLog.open(metricsFile, start);
                     TrainingProgress progress = config.progressBar()
                             ? TrainingProgress.console(config.stage().cliName(), totalSteps, start)
                             : TrainingProgress.silent()) {

@@ -10,34 +10,36 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The frozen vision tower's features per image file, kept in Java memory (least recently used first out, bounded by
- * bytes): the tower never changes during training, so every epoch after the first skips it.
+ * The frozen vision tower's features per image file (least recently used first out, bounded by bytes): the tower
+ * never changes during training, so every epoch after the first skips it.
+ *
+ * <p>Entries are arrays in torch's memory, copied in and out with torch's own copy. An earlier version kept Java
+ * {@code float[]} copies made with {@code toFloatArray()}; the tower's output is a slice (CLS dropped), and the values
+ * read back from it were now and then wrong, which showed as wrong or non-finite projector gradients with a right
+ * loss (docs/finetuning.md, "A known problem").
  */
-final class VisionFeatureCache {
+final class VisionFeatureCache implements AutoCloseable {
     private final TrainableModel model;
     private final ImagePreprocessor preprocessor;
     private final long maxBytes;
-    private final LinkedHashMap<Path, float[]> entries = new LinkedHashMap<>(16, 0.75f, true);
+    private final NDManager store;
+    private final LinkedHashMap<Path, NDArray> entries = new LinkedHashMap<>(16, 0.75f, true);
     private long bytes;
-    private long[] featureShape;
 
     VisionFeatureCache(TrainableModel model, ImagePreprocessor preprocessor, long maxBytes) {
         this.model = model;
         this.preprocessor = preprocessor;
         this.maxBytes = maxBytes;
+        this.store = NDManager.newBaseManager(model.model().weightsManager().getDevice());
     }
 
-    /** Features {@code [1, P, D_vision]} of {@code image}, created in {@code manager}. */
+    /** Features {@code [1, P, D_vision]} of {@code image}: a new array in {@code manager}. */
     NDArray features(Path image, NDManager manager) {
-        float[] cached = entries.get(image);
+        NDArray cached = entries.get(image);
         if (cached != null) {
-            // a copy torch owns: the array made from Java data only borrows its buffer, and autograd keeps the
-            // projector's input for the backward pass
-            try (NDArray borrowed = manager.create(cached, new Shape(featureShape))) {
-                NDArray owned = borrowed.duplicate();
-                owned.attach(manager);
-                return owned;
-            }
+            NDArray copy = cached.duplicate();
+            copy.attach(manager);
+            return copy;
         }
         PixelValues pixels = preprocessor.preprocess(image);
         NDArray features;
@@ -46,11 +48,11 @@ final class VisionFeatureCache {
                     pixels.width()));
             features = model.visionFeatures(input, manager); // [1, P, Dv]
         }
-        float[] values = features.toFloatArray();
-        featureShape = features.getShape().getShape();
-        long size = (long) values.length * Float.BYTES;
+        long size = features.getShape().size() * Float.BYTES;
         if (size <= maxBytes) {
-            entries.put(image, values);
+            NDArray kept = features.duplicate();
+            kept.attach(store);
+            entries.put(image, kept);
             bytes += size;
             evict();
         }
@@ -60,9 +62,15 @@ final class VisionFeatureCache {
     private void evict() {
         var it = entries.entrySet().iterator();
         while (bytes > maxBytes && it.hasNext()) {
-            Map.Entry<Path, float[]> oldest = it.next();
-            bytes -= (long) oldest.getValue().length * Float.BYTES;
+            Map.Entry<Path, NDArray> oldest = it.next();
+            bytes -= oldest.getValue().getShape().size() * Float.BYTES;
+            oldest.getValue().close();
             it.remove();
         }
+    }
+
+    @Override
+    public void close() {
+        store.close();
     }
 }
