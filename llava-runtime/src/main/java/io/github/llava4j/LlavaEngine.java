@@ -107,7 +107,7 @@ public final class LlavaEngine implements AutoCloseable {
             preprocessorConfig = preprocessorConfig.withMode(options.imageMode().get());
         }
         GenerationDefaults generationDefaults = ConfigReader.readGenerationDefaults(folder, config);
-        Device device = device(options.device());
+        Device device = Devices.parse(options.device());
         LlavaTokenizer tokenizer = LlavaTokenizer.load(folder);
         Checkpoint checkpoint = null;
         try {
@@ -343,14 +343,6 @@ public final class LlavaEngine implements AutoCloseable {
                         : DataType.FLOAT16;
             }
         };
-    }
-
-    private static Device device(String name) {
-        if (name.equals("cpu")) {
-            return Device.cpu();
-        }
-        int index = name.contains(":") ? Integer.parseInt(name.substring(name.indexOf(':') + 1)) : 0;
-        return Device.gpu(index);
     }
 
     public LlavaConfig config() {

@@ -28,9 +28,7 @@ public record LoadOptions(
         boolean checkMemory) {
 
     public LoadOptions {
-        if (!device.equals("cpu") && !device.matches("gpu(:\\d+)?")) {
-            throw new IllegalArgumentException("device must be cpu, gpu or gpu:N, got '" + device + "'");
-        }
+        Devices.parse(device); // validates the name
         if (maxContext < 0 || imageCacheBytes < 0 || prefixCacheEntries < 0) {
             throw new IllegalArgumentException("maxContext, imageCacheBytes and prefixCacheEntries must be >= 0");
         }

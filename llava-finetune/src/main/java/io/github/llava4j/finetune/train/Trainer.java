@@ -1,10 +1,10 @@
 package io.github.llava4j.finetune.train;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import io.github.llava4j.Devices;
 import io.github.llava4j.DjlDefaults;
 import io.github.llava4j.LlavaException;
 import io.github.llava4j.config.ConfigReader;
@@ -67,7 +67,8 @@ public final class Trainer {
                 LearningRateSchedule.warmupSteps(totalSteps, config.warmupRatio()));
 
         try (TrainableModel model = TrainableModel.load(config.model(), config.stage(), config.learningRate(),
-                        config.projectorLearningRate(), config.lora().orElse(null), config.seed(), device());
+                        config.projectorLearningRate(), config.lora().orElse(null), config.seed(),
+                        Devices.parse(config.device()));
                 NDManager optimizerManager = NDManager.newBaseManager(model.model().weightsManager().getDevice());
                 AdamW optimizer = new AdamW(new AdamWConfig(config.adamBeta1(), config.adamBeta2(),
                         config.adamEpsilon(), config.weightDecay()), optimizerManager)) {
@@ -265,17 +266,4 @@ public final class Trainer {
         return new ImagePreprocessor(pre);
     }
 
-    private Device device() {
-        String name = config.device();
-        if (name.equals("cpu")) {
-            return Device.cpu();
-        }
-        if (name.equals("gpu")) {
-            return Device.gpu();
-        }
-        if (name.startsWith("gpu:")) {
-            return Device.gpu(Integer.parseInt(name.substring(4)));
-        }
-        throw new IllegalArgumentException("device must be cpu, gpu or gpu:N, got '" + name + "'");
-    }
 }
