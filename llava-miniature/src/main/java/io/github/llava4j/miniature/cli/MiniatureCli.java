@@ -1,6 +1,6 @@
 package io.github.llava4j.miniature.cli;
 
-import io.github.llava4j.DjlDefaults;
+import io.github.llava4j.cli.CliRunner;
 import io.github.llava4j.miniature.demo.MiniatureDemo;
 import io.github.llava4j.miniature.demo.ShippedModel;
 import io.github.llava4j.miniature.recipe.MiniatureRecipe;
@@ -27,14 +27,7 @@ public final class MiniatureCli implements Runnable {
 
     /** Runs with the given streams; returns the exit code (for tests). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        DjlDefaults.apply();
-        CommandLine cli = new CommandLine(new MiniatureCli()).setOut(out).setErr(err);
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("llava-mini: error: " + e.getMessage());
-            commandLine.getErr().flush();
-            return 1;
-        });
-        return cli.execute(args);
+        return CliRunner.execute(new MiniatureCli(), "llava-mini", args, out, err);
     }
 
     @Override

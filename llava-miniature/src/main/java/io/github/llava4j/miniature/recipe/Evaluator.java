@@ -4,6 +4,7 @@ import io.github.llava4j.Llava;
 import io.github.llava4j.LlavaEngine;
 import io.github.llava4j.LlavaRequest;
 import io.github.llava4j.generate.GenerationConfig;
+import io.github.llava4j.finetune.teacher.Progress;
 import io.github.llava4j.generate.GenerationListener;
 import io.github.llava4j.miniature.teacher.WorldTeacher;
 import io.github.llava4j.miniature.world.AccuracyReport;
@@ -21,9 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Measures a model on held-out scenes: exact-answer accuracy per question type (greedy decoding, LLaVA-1.5's
@@ -49,17 +47,17 @@ public final class Evaluator {
 
     public Result evaluate(String name, Path model, List<EvalQuestion> questions, List<Scene> describe) {
         try (LlavaEngine engine = Llava.load(model);
-                ProgressBar bar = bar("eval " + name, questions.size() + describe.size())) {
+                Progress bar = Progress.start(progress, "eval " + name, questions.size() + describe.size())) {
             List<String> answers = new ArrayList<>();
             for (EvalQuestion q : questions) {
                 answers.add(ask(engine, q.sceneId(), q.question() + "\n" + WorldTeacher.SHORT_ANSWER, 8));
-                step(bar);
+                bar.step();
             }
             DescriptionScorer scorer = new DescriptionScorer(world);
             List<DescriptionScore> scores = new ArrayList<>();
             for (Scene scene : describe) {
                 scores.add(scorer.score(ask(engine, scene.id(), DESCRIBE, 96), scene));
-                step(bar);
+                bar.step();
             }
             return new Result(name, new AnswerScorer().score(questions, answers), DescriptionScore.mean(scores),
                     answers);
@@ -80,17 +78,5 @@ public final class Evaluator {
                         .generation(GenerationConfig.builder().maxNewTokens(maxNewTokens).temperature(0).build())
                         .build(), GenerationListener.NONE)
                 .generation().text().strip();
-    }
-
-    private ProgressBar bar(String task, long total) {
-        return new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(progress ? 500 : Integer.MAX_VALUE).continuousUpdate()
-                .setConsumer(progress ? new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)
-                        : new me.tongfei.progressbar.DelegatingProgressBarConsumer(s -> { }))
-                .build();
-    }
-
-    private static void step(ProgressBar bar) {
-        bar.step();
     }
 }
