@@ -71,11 +71,35 @@ public final class ClipPretrainer {
      *     order per epoch) and one of each image's captions (seeded per step)
      */
     public PretrainResult train(Path base, List<ImageCaption> data, Path output) {
+        return trainGroups(base, data.stream().map(List::of).toList(), output);
+    }
+
+    /**
+     * Like {@link #train} but each batch is made of whole groups, an image and its hard negatives ({@link
+     * HardNegatives}), whose members use the same caption template so that their captions differ only in what was
+     * edited.
+     *
+     * @param groups groups of one size that divides {@code batchSize}, at least one batch of them
+     */
+    public PretrainResult trainGroups(Path base, List<List<ImageCaption>> groups, Path output) {
         DjlDefaults.apply();
-        if (data.size() < config.batchSize()) {
-            throw new IllegalArgumentException(data.size() + " image-caption pairs are fewer than one batch of "
-                    + config.batchSize());
+        int groupSize = groups.isEmpty() ? 1 : groups.get(0).size();
+        for (int i = 0; i < groups.size(); i++) {
+            if (groups.get(i).size() != groupSize) {
+                throw new IllegalArgumentException("group " + i + " has " + groups.get(i).size()
+                        + " image-caption pairs, group 0 has " + groupSize + "; all groups need one size");
+            }
         }
+        if (config.batchSize() % groupSize != 0) {
+            throw new IllegalArgumentException("batchSize " + config.batchSize()
+                    + " is not a multiple of the group size " + groupSize);
+        }
+        int groupsPerBatch = config.batchSize() / groupSize;
+        if (groups.size() < groupsPerBatch) {
+            throw new IllegalArgumentException(groups.size() * groupSize
+                    + " image-caption pairs are fewer than one batch of " + config.batchSize());
+        }
+        List<ImageCaption> data = groups.stream().flatMap(List::stream).toList();
         LlavaConfig modelConfig = ConfigReader.readLlavaConfig(base);
         ImagePreprocessor preprocessor = new ImagePreprocessor(
                 ConfigReader.readPreprocessorConfig(base, modelConfig.vision().imageSize()));
@@ -85,7 +109,7 @@ public final class ClipPretrainer {
             bos = tokenizer.bosId();
             tokens = tokenize(tokenizer, data);
         }
-        int stepsPerEpoch = data.size() / config.batchSize();
+        int stepsPerEpoch = groups.size() / groupsPerBatch;
         LearningRateSchedule schedule = LearningRateSchedule.cosineWithWarmup(config.steps(),
                 LearningRateSchedule.warmupSteps(config.steps(), config.warmupRatio()));
         double lr = config.learningRate();
@@ -106,8 +130,8 @@ public final class ClipPretrainer {
             int skipped = 0;
             for (int step = 0; step < config.steps(); step++) {
                 long stepBegin = System.nanoTime();
-                List<ImageCaption> batch = batch(data, step, stepsPerEpoch);
-                double loss = trainStep(model, heads, preprocessor, batch, tokens, step, manager);
+                List<ImageCaption> batch = batch(groups, groupsPerBatch, step, stepsPerEpoch);
+                double loss = trainStep(model, heads, preprocessor, batch, groupSize, tokens, step, manager);
                 double gradNorm = GradientClipping.clipParameters(parameters, config.maxGradNorm());
                 double factor = schedule.factor(step);
                 if (Double.isFinite(loss) && Double.isFinite(gradNorm)) {
@@ -136,11 +160,16 @@ public final class ClipPretrainer {
 
     /** One contrastive step over {@code batch}; leaves the gradients in the parameters and returns the loss. */
     private double trainStep(TrainableModel model, ClipHeads heads, ImagePreprocessor preprocessor,
-            List<ImageCaption> batch, Map<String, int[]> tokens, int step, NDManager manager) {
+            List<ImageCaption> batch, int groupSize, Map<String, int[]> tokens, int step, NDManager manager) {
         Random pick = new Random(Seeds.mix(config.seed() ^ 0x5DEECE66DL, step));
         List<int[]> captions = new ArrayList<>(batch.size());
-        for (ImageCaption pair : batch) {
-            captions.add(tokens.get(pair.captions().get(pick.nextInt(pair.captions().size()))));
+        int template = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            if (i % groupSize == 0) { // one template per group: its captions differ only in the edit
+                template = pick.nextInt(Integer.MAX_VALUE);
+            }
+            List<String> choices = batch.get(i).captions();
+            captions.add(tokens.get(choices.get(template % choices.size())));
         }
         // The step's manager holds the pixels and the caption weights until after backward: autograd keeps both.
         try (NDManager scratch = manager.newSubManager()) {
@@ -191,13 +220,14 @@ public final class ClipPretrainer {
         }
     }
 
-    private List<ImageCaption> batch(List<ImageCaption> data, int step, int stepsPerEpoch) {
+    List<ImageCaption> batch(List<List<ImageCaption>> groups, int groupsPerBatch, int step,
+            int stepsPerEpoch) {
         int epoch = step / stepsPerEpoch;
-        int[] order = Seeds.permutation(data.size(), Seeds.mix(config.seed(), epoch));
-        int from = (step % stepsPerEpoch) * config.batchSize();
+        int[] order = Seeds.permutation(groups.size(), Seeds.mix(config.seed(), epoch));
+        int from = (step % stepsPerEpoch) * groupsPerBatch;
         List<ImageCaption> batch = new ArrayList<>(config.batchSize());
-        for (int i = from; i < from + config.batchSize(); i++) {
-            batch.add(data.get(order[i]));
+        for (int i = from; i < from + groupsPerBatch; i++) {
+            batch.addAll(groups.get(order[i]));
         }
         return batch;
     }

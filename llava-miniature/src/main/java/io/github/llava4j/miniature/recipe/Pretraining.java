@@ -3,13 +3,18 @@ package io.github.llava4j.miniature.recipe;
 import io.github.llava4j.miniature.pretrain.BaseCheckpoint;
 import io.github.llava4j.miniature.pretrain.ClipPretrainer;
 import io.github.llava4j.miniature.pretrain.ClipPretrainerConfig;
+import io.github.llava4j.miniature.pretrain.HardNegatives;
 import io.github.llava4j.miniature.pretrain.ImageCaption;
 import io.github.llava4j.miniature.pretrain.LanguageModelPretrainer;
 import io.github.llava4j.miniature.pretrain.LanguageModelPretrainerConfig;
 import io.github.llava4j.miniature.pretrain.PretrainResult;
 import io.github.llava4j.miniature.world.Captioner;
 import io.github.llava4j.miniature.world.Scene;
+import io.github.llava4j.miniature.world.SceneRenderer;
 import io.github.llava4j.miniature.world.WorldWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,16 +35,10 @@ final class Pretraining {
         Path random = dir.resolve("random");
         BaseCheckpoint.write(random, config.architecture(), corpus, config.seed(), VOCAB_SIZE);
 
-        Captioner captioner = new Captioner(config.world(), config.seed());
-        List<ImageCaption> pairs = new ArrayList<>();
-        for (Scene scene : train.scenes()) {
-            pairs.add(ImageCaption.ofFile(train.dir().resolve("images").resolve(WorldWriter.fileName(scene.id())),
-                    captioner.captions(scene)));
-        }
         PretrainResult clip = new ClipPretrainer(ClipPretrainerConfig.builder()
                         .steps(config.clipSteps()).seed(config.seed()).progressBar(config.progressBar())
                         .metrics(dir.resolve("clip-metrics.jsonl")).build())
-                .train(random, pairs, dir.resolve("clip"));
+                .trainGroups(random, clipGroups(config, train, dir.resolve("clip-negatives")), dir.resolve("clip"));
 
         List<String> sentences = corpus.lines().filter(l -> !l.isBlank()).toList();
         PretrainResult lm = new LanguageModelPretrainer(LanguageModelPretrainerConfig.builder()
@@ -47,5 +46,31 @@ final class Pretraining {
                         .build())
                 .train(clip.folder(), sentences, dir.resolve("pretrained"));
         return lm.folder();
+    }
+
+    /** Each training image with its captions, followed by its hard negatives (rendered into {@code negatives}). */
+    private static List<List<ImageCaption>> clipGroups(RecipeConfig config, WorldWriter.Split train, Path negatives) {
+        Captioner captioner = new Captioner(config.world(), config.seed());
+        HardNegatives edits = new HardNegatives(config.world().shapes(), config.seed());
+        SceneRenderer renderer = new SceneRenderer();
+        List<List<ImageCaption>> groups = new ArrayList<>();
+        try {
+            Files.createDirectories(negatives);
+            for (Scene scene : train.scenes()) {
+                List<ImageCaption> group = new ArrayList<>();
+                group.add(ImageCaption.ofFile(train.dir().resolve("images").resolve(WorldWriter.fileName(scene.id())),
+                        captioner.captions(scene)));
+                List<Scene> edited = edits.of(scene, config.clipHardNegatives());
+                for (int i = 0; i < edited.size(); i++) {
+                    Path file = negatives.resolve(scene.id() + "-" + (i + 1) + ".png");
+                    Files.write(file, renderer.png(edited.get(i)));
+                    group.add(ImageCaption.ofFile(file, captioner.captions(edited.get(i))));
+                }
+                groups.add(group);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the hard-negative images to " + negatives, e);
+        }
+        return groups;
     }
 }

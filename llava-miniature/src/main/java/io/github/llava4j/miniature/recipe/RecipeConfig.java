@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param heldOutImages scenes never trained on, for the evaluation
  * @param questionsPerType evaluation questions per type and held-out scene (at most)
  * @param describedImages held-out scenes whose free-form description is scored
+ * @param clipHardNegatives edited copies of each image in its CLIP batch ({@code HardNegatives}); 0 for none
  */
 public record RecipeConfig(
         Path output,
@@ -24,6 +25,7 @@ public record RecipeConfig(
         int questionsPerType,
         int describedImages,
         int clipSteps,
+        int clipHardNegatives,
         int languageModelSteps,
         int stage1Epochs,
         int stage1BatchSize,
@@ -38,16 +40,23 @@ public record RecipeConfig(
         Objects.requireNonNull(output, "output");
         Objects.requireNonNull(world, "world");
         Objects.requireNonNull(architecture, "architecture");
+        if (world.grid() != 0 && world.grid() != architecture.patchSize()) {
+            throw new IllegalArgumentException("the world's grid (" + world.grid() + " px) must be 0 or the vision "
+                    + "tower's patch size (" + architecture.patchSize() + " px)");
+        }
+        if (clipHardNegatives < 0) {
+            throw new IllegalArgumentException("clipHardNegatives must be >= 0, got " + clipHardNegatives);
+        }
     }
 
     public static RecipeConfig defaults(Path output) {
-        return new RecipeConfig(output, 42, WorldConfig.defaults(), MiniatureArchitecture.defaults(), 3000, 200, 1,
-                50, 1500, 500, 3, 32, 2e-3, 1, 8, 2e-3, true, true);
+        return new RecipeConfig(output, 42, WorldConfig.defaults(), MiniatureArchitecture.defaults(), 2400, 200, 1,
+                50, 1500, 3, 500, 3, 32, 2e-3, 2, 8, 2e-3, true, true);
     }
 
     public static RecipeConfig quick(Path output) {
         return new RecipeConfig(output, 42, WorldConfig.defaults(), MiniatureArchitecture.defaults(), 300, 40, 1, 10,
-                100, 60, 1, 16, 2e-3, 1, 8, 2e-3, false, false);
+                100, 1, 60, 1, 16, 2e-3, 1, 8, 2e-3, false, false);
     }
 
     /** A builder starting from this config's values. */
@@ -66,6 +75,7 @@ public record RecipeConfig(
         private int questionsPerType;
         private int describedImages;
         private int clipSteps;
+        private int clipHardNegatives;
         private int languageModelSteps;
         private int stage1Epochs;
         private int stage1BatchSize;
@@ -86,6 +96,7 @@ public record RecipeConfig(
             questionsPerType = c.questionsPerType;
             describedImages = c.describedImages;
             clipSteps = c.clipSteps;
+            clipHardNegatives = c.clipHardNegatives;
             languageModelSteps = c.languageModelSteps;
             stage1Epochs = c.stage1Epochs;
             stage1BatchSize = c.stage1BatchSize;
@@ -106,6 +117,7 @@ public record RecipeConfig(
         public Builder questionsPerType(int v) { questionsPerType = v; return this; }
         public Builder describedImages(int v) { describedImages = v; return this; }
         public Builder clipSteps(int v) { clipSteps = v; return this; }
+        public Builder clipHardNegatives(int v) { clipHardNegatives = v; return this; }
         public Builder languageModelSteps(int v) { languageModelSteps = v; return this; }
         public Builder stage1Epochs(int v) { stage1Epochs = v; return this; }
         public Builder stage1BatchSize(int v) { stage1BatchSize = v; return this; }
@@ -118,8 +130,8 @@ public record RecipeConfig(
 
         public RecipeConfig build() {
             return new RecipeConfig(output, seed, world, architecture, trainImages, heldOutImages, questionsPerType,
-                    describedImages, clipSteps, languageModelSteps, stage1Epochs, stage1BatchSize, stage1LearningRate,
-                    stage2Epochs, stage2BatchSize, stage2LearningRate, ablations, progressBar);
+                    describedImages, clipSteps, clipHardNegatives, languageModelSteps, stage1Epochs, stage1BatchSize,
+                    stage1LearningRate, stage2Epochs, stage2BatchSize, stage2LearningRate, ablations, progressBar);
         }
     }
 }

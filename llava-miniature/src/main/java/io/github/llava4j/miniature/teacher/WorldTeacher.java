@@ -25,8 +25,10 @@ import io.github.llava4j.miniature.world.Size;
 import io.github.llava4j.miniature.world.Texture;
 import io.github.llava4j.miniature.world.WorldConfig;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,9 +40,10 @@ import java.util.regex.Pattern;
  * a reply in the format {@link TeacherPrompts} asks for:
  *
  * <ul>
- *   <li>conversation: several questions about colours, shapes, counts, positions and relations, half of them in
- *       LLaVA-1.5's short-answer form ("... Answer with a single word or phrase." answered by the bare word), half
- *       answered with a sentence;
+ *   <li>conversation: several questions about colours, shapes, counts, positions and relations, the kinds taken in
+ *       turn (a scene offers far more count questions than any other kind: drawn from the pool as it comes, half of
+ *       the questions were counts and one in fourteen a position), half of them in LLaVA-1.5's short-answer form
+ *       ("... Answer with a single word or phrase." answered by the bare word), half answered with a sentence;
  *   <li>detailed description: every object with its size, colour, shape and place in the image;
  *   <li>complex reasoning: one question whose answer needs two objects' places (a spatial relation) or the whole
  *       inventory (a count), answered with the reasoning spelled out.
@@ -85,8 +88,7 @@ public final class WorldTeacher implements ChatModel {
     }
 
     private String conversation(Scene scene, SplittableRandom random) {
-        List<EvalQuestion> pool = new ArrayList<>(new QuestionGenerator(world, random.nextLong()).all(scene));
-        shuffle(pool, random);
+        List<EvalQuestion> pool = inTurn(new QuestionGenerator(world, random.nextLong()).all(scene), random);
         StringBuilder sb = new StringBuilder();
         int asked = 0;
         for (EvalQuestion q : pool) {
@@ -99,6 +101,26 @@ public final class WorldTeacher implements ChatModel {
             asked++;
         }
         return sb.toString().strip();
+    }
+
+    /** The questions shuffled within each kind, then the kinds taken in turn (in shuffled order) until all are used. */
+    private static List<EvalQuestion> inTurn(List<EvalQuestion> questions, SplittableRandom random) {
+        Map<QuestionType, List<EvalQuestion>> byType = new EnumMap<>(QuestionType.class);
+        for (EvalQuestion q : questions) {
+            byType.computeIfAbsent(q.type(), t -> new ArrayList<>()).add(q);
+        }
+        List<List<EvalQuestion>> queues = new ArrayList<>(byType.values());
+        queues.forEach(queue -> shuffle(queue, random));
+        shuffle(queues, random);
+        List<EvalQuestion> ordered = new ArrayList<>(questions.size());
+        for (int round = 0; ordered.size() < questions.size(); round++) {
+            for (List<EvalQuestion> queue : queues) {
+                if (round < queue.size()) {
+                    ordered.add(queue.get(round));
+                }
+            }
+        }
+        return ordered;
     }
 
     private String description(Scene scene) {

@@ -12,6 +12,13 @@ import java.util.stream.Stream;
  * can be regenerated alone. Objects are placed by rejection sampling with at least {@link WorldConfig#margin()}
  * free pixels between boxes and to the image border; a layout that does not fit is redrawn, after
  * {@value #LARGE_ATTEMPTS} tries with small objects only.
+ *
+ * <p>On a grid ({@link WorldConfig#grid()} {@code g > 0}) an object fills a block of whole cells less the margin:
+ * its side is {@link #gridSide} for its size class and its box starts half a margin into the block, so the boxes keep
+ * {@code margin} pixels between each other and half of it to the border. Why: the stand-in CLIP is a ViT with
+ * {@code g}-pixel patches, and off the grid the same shape gives different patches at each of the {@code g²}
+ * sub-patch offsets; a tower that small, trained for minutes, does not learn that invariance (measured in
+ * docs/miniature.md, "Why objects sit on the patch grid").
  */
 public final class SceneGenerator {
 
@@ -76,8 +83,10 @@ public final class SceneGenerator {
             Size objectSize = smallOnly || random.nextBoolean() ? Size.SMALL : Size.LARGE;
             double fraction = objectSize.minFraction()
                     + random.nextDouble() * (objectSize.maxFraction() - objectSize.minFraction());
-            int side = Math.max(3, (int) Math.round(fraction * size));
-            PixelBox box = place(random, side, placed);
+            int side = config.grid() > 0
+                    ? gridSide(objectSize, size, config.grid(), config.margin())
+                    : Math.max(3, (int) Math.round(fraction * size));
+            PixelBox box = config.grid() > 0 ? placeOnGrid(random, side, placed) : place(random, side, placed);
             if (box == null) {
                 return null;
             }
@@ -100,6 +109,38 @@ public final class SceneGenerator {
             }
         }
         return null;
+    }
+
+    private PixelBox placeOnGrid(SplittableRandom random, int side, List<SceneObject> placed) {
+        int grid = config.grid();
+        int offset = config.margin() / 2;
+        int blocks = (config.imageSize() - (side + config.margin())) / grid + 1; // block starts that stay inside
+        for (int t = 0; t < PLACEMENT_TRIES; t++) {
+            PixelBox box = new PixelBox(random.nextInt(blocks) * grid + offset, random.nextInt(blocks) * grid + offset,
+                    side, side);
+            if (placed.stream().allMatch(o -> o.box().separatedFrom(box, config.margin()))) {
+                return box;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * An object's side on a grid of {@code grid}-pixel cells: the fewest whole cells that hold the size class's
+     * smallest object plus the margin, less the margin.
+     *
+     * @throws IllegalArgumentException if that side exceeds the class's largest fraction of the image
+     */
+    public static int gridSide(Size objectSize, int imageSize, int grid, int margin) {
+        int cells = (int) Math.ceil((objectSize.minFraction() * imageSize + margin) / grid);
+        int side = cells * grid - margin;
+        if (side > objectSize.maxFraction() * imageSize) {
+            throw new IllegalArgumentException(String.format(
+                    "a grid of %d px cannot hold %s objects (%.0f-%.0f px of %d with margin %d); use a finer grid or 0",
+                    grid, objectSize, objectSize.minFraction() * imageSize, objectSize.maxFraction() * imageSize,
+                    imageSize, margin));
+        }
+        return side;
     }
 
     private static <T> T pick(SplittableRandom random, List<T> values) {

@@ -18,7 +18,11 @@ import java.util.Set;
  * @param backgrounds background base colours to draw from
  * @param textures background textures to draw from
  * @param textureAmplitude brightness swing of noise and gradient textures, per channel
- * @param margin free pixels between any two object boxes (and between a box and the image border)
+ * @param margin free pixels between any two object boxes (and between a box and the image border, or half that on
+ *     a grid)
+ * @param grid 0 places objects anywhere; {@code g > 0} puts each object in a block of whole {@code g}-pixel cells
+ *     (the vision tower's patch grid), one side per size class, so that an object's patches look the same wherever
+ *     it is (see {@link SceneGenerator})
  * @param captionsPerImage captions written per image (at most {@link Captioner#TEMPLATES})
  */
 public record WorldConfig(
@@ -31,6 +35,7 @@ public record WorldConfig(
         List<Texture> textures,
         int textureAmplitude,
         int margin,
+        int grid,
         int captionsPerImage) {
 
     /** Smallest RGB distance allowed between two object colours. */
@@ -57,6 +62,14 @@ public record WorldConfig(
         }
         if (margin < 1) {
             throw new IllegalArgumentException("margin must be >= 1 px, got " + margin);
+        }
+        if (grid < 0 || (grid > 0 && imageSize % grid != 0)) {
+            throw new IllegalArgumentException("grid must be 0 or divide imageSize " + imageSize + ", got " + grid);
+        }
+        if (grid > 0) {
+            for (Size size : Size.values()) {
+                SceneGenerator.gridSide(size, imageSize, grid, margin); // fails with a message if the class cannot fit
+            }
         }
         if (captionsPerImage < 1 || captionsPerImage > Captioner.TEMPLATES) {
             throw new IllegalArgumentException(
@@ -87,6 +100,7 @@ public record WorldConfig(
                 .textures(textures)
                 .textureAmplitude(textureAmplitude)
                 .margin(margin)
+                .grid(grid)
                 .captionsPerImage(captionsPerImage);
     }
 
@@ -165,6 +179,7 @@ public record WorldConfig(
         private List<Texture> textures = List.of(Texture.values());
         private int textureAmplitude = 8;
         private Integer margin;
+        private int grid = 8;
         private int captionsPerImage = 5;
 
         private Builder() {}
@@ -219,6 +234,12 @@ public record WorldConfig(
             return this;
         }
 
+        /** 0 for free placement; otherwise the cell size objects are snapped to (default 8, the patch size). */
+        public Builder grid(int grid) {
+            this.grid = grid;
+            return this;
+        }
+
         public Builder captionsPerImage(int captionsPerImage) {
             this.captionsPerImage = captionsPerImage;
             return this;
@@ -227,7 +248,7 @@ public record WorldConfig(
         public WorldConfig build() {
             int m = margin != null ? margin : Math.max(1, imageSize / 32);
             return new WorldConfig(imageSize, minObjects, maxObjects, shapes, colours, backgrounds, textures,
-                    textureAmplitude, m, captionsPerImage);
+                    textureAmplitude, m, grid, captionsPerImage);
         }
     }
 }

@@ -111,6 +111,35 @@ class ClipPretrainerTest {
                 .hasMessage("5 image-caption pairs are fewer than one batch of 32");
     }
 
+    @Test
+    void should_refuse_groups_of_different_sizes_or_a_batch_they_do_not_fill() {
+        ClipPretrainer trainer = new ClipPretrainer(ClipPretrainerConfig.builder().batchSize(6).build());
+        List<List<ImageCaption>> uneven = List.of(heldOut.subList(0, 3), heldOut.subList(3, 5));
+        assertThatThrownBy(() -> trainer.trainGroups(base, uneven, dir.resolve("never")))
+                .hasMessage("group 1 has 2 image-caption pairs, group 0 has 3; all groups need one size");
+        List<List<ImageCaption>> fours = List.of(heldOut.subList(0, 4), heldOut.subList(4, 8));
+        assertThatThrownBy(() -> trainer.trainGroups(base, fours, dir.resolve("never")))
+                .hasMessage("batchSize 6 is not a multiple of the group size 4");
+    }
+
+    @Test
+    void should_keep_every_group_whole_in_a_batch_and_use_each_once_per_epoch() {
+        ClipPretrainer trainer = new ClipPretrainer(ClipPretrainerConfig.builder().batchSize(6).seed(5).build());
+        List<List<ImageCaption>> groups = new ArrayList<>();
+        for (int g = 0; g < 8; g++) {
+            groups.add(heldOut.subList(3 * g, 3 * g + 3));
+        }
+        int stepsPerEpoch = 4; // 8 groups, 2 per batch
+        List<ImageCaption> epoch = new ArrayList<>();
+        for (int step = 0; step < stepsPerEpoch; step++) {
+            List<ImageCaption> batch = trainer.batch(groups, 2, step, stepsPerEpoch);
+            assertThat(batch).hasSize(6);
+            assertThat(groups).contains(batch.subList(0, 3), batch.subList(3, 6));
+            epoch.addAll(batch);
+        }
+        assertThat(epoch).containsExactlyInAnyOrderElementsOf(heldOut.subList(0, 24));
+    }
+
     /** One coloured square per image at a random place and size on white, captioned with its colour. */
     static List<ImageCaption> squares(int n, long seed, ImagePreprocessor preprocessor) {
         int size = MiniatureArchitecture.tiny().imageSize();

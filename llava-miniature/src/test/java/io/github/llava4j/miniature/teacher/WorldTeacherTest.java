@@ -86,6 +86,47 @@ class WorldTeacherTest {
     }
 
     @Test
+    void should_take_the_kinds_of_conversation_question_in_turn() throws Exception {
+        WorldConfig world = WorldConfig.defaults();
+        WorldWriter.Split split = new WorldWriter(world, 4).write(dir.resolve("world"), "train", 1, 60);
+        Path out = dir.resolve("instruct.json");
+        InstructionGenerator.builder()
+                .teacher(new WorldTeacher(world, 10))
+                .boxesFor(EnumSet.of(ResponseType.CONVERSATION))
+                .types(EnumSet.of(ResponseType.CONVERSATION))
+                .concurrency(2).seed(1).progressBar(false).build()
+                .generate(CocoAnnotations.read(split.captionsFile(), split.instancesFile()), out);
+        List<Sample> samples = new ArrayList<>();
+        new LlavaJsonReader(split.dir().resolve("images"), false).read(out, samples::add);
+
+        Map<String, Integer> kinds = new HashMap<>();
+        int questions = 0;
+        for (Sample sample : samples) {
+            List<String> order = new ArrayList<>();
+            for (int i = 0; i < sample.conversations().size(); i += 2) {
+                order.add(kind(sample.conversations().get(i).value().replace("<image>\n", "").lines().findFirst()
+                        .orElseThrow()));
+            }
+            // every scene offers at least a count and a colour question: the first two are of different kinds
+            assertThat(order.get(1)).as(sample.id() + " " + order).isNotEqualTo(order.get(0));
+            order.forEach(k -> kinds.merge(k, 1, Integer::sum));
+            questions += order.size();
+        }
+        // drawn as they came, 51 % of the questions were counts and 7 % positions (a scene offers many counts)
+        assertThat(kinds).containsOnlyKeys("count", "colour", "shape", "position", "relation");
+        assertThat((double) kinds.get("count") / questions).isLessThan(0.46);
+        assertThat((double) kinds.get("position") / questions).isGreaterThan(0.09);
+    }
+
+    private static String kind(String question) {
+        return question.startsWith("How many") ? "count"
+                : question.contains("colour") ? "colour"
+                : question.startsWith("Where") || question.contains("part of the image") ? "position"
+                : question.startsWith("Is the") ? "relation"
+                : question.contains("shape") ? "shape" : "other: " + question;
+    }
+
+    @Test
     void should_phrase_answers_as_sentences_that_start_from_the_facts() {
         var q = new io.github.llava4j.miniature.world.EvalQuestion(1, io.github.llava4j.miniature.world.QuestionType.COUNT,
                 "How many red shapes are there?", "1");

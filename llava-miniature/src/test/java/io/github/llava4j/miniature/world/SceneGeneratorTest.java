@@ -50,16 +50,17 @@ class SceneGeneratorTest {
     @Test
     void should_keep_counts_in_range_and_boxes_apart_inside_the_image() {
         for (WorldConfig c : List.of(config, config.toBuilder().objects(3, 4).build(),
-                config.toBuilder().objects(1, 1).imageSize(32).build())) {
+                config.toBuilder().objects(1, 1).imageSize(32).grid(0).build(), config.toBuilder().grid(0).build())) {
+            int border = c.grid() > 0 ? c.margin() / 2 : c.margin();
             for (Scene scene : new SceneGenerator(c, 3).scenes(0, 300)) {
                 List<SceneObject> objects = scene.objects();
                 assertThat(objects.size()).isBetween(c.minObjects(), c.maxObjects());
                 for (int i = 0; i < objects.size(); i++) {
                     PixelBox box = objects.get(i).box();
-                    assertThat(box.x()).isGreaterThanOrEqualTo(c.margin());
-                    assertThat(box.y()).isGreaterThanOrEqualTo(c.margin());
-                    assertThat(box.right()).isLessThanOrEqualTo(c.imageSize() - c.margin());
-                    assertThat(box.bottom()).isLessThanOrEqualTo(c.imageSize() - c.margin());
+                    assertThat(box.x()).isGreaterThanOrEqualTo(border);
+                    assertThat(box.y()).isGreaterThanOrEqualTo(border);
+                    assertThat(box.right()).isLessThanOrEqualTo(c.imageSize() - border);
+                    assertThat(box.bottom()).isLessThanOrEqualTo(c.imageSize() - border);
                     assertThat(box.width()).isEqualTo(box.height());
                     for (int j = i + 1; j < objects.size(); j++) {
                         assertThat(box.separatedFrom(objects.get(j).box(), c.margin()))
@@ -100,8 +101,28 @@ class SceneGeneratorTest {
     }
 
     @Test
+    void should_put_each_object_in_a_block_of_whole_grid_cells_with_one_side_per_size_class() {
+        assertThat(config.grid()).isEqualTo(8);
+        Set<Integer> columns = new HashSet<>();
+        for (Scene scene : new SceneGenerator(config, 4).scenes(0, 300)) {
+            for (SceneObject o : scene.objects()) {
+                PixelBox box = o.box();
+                assertThat((box.x() - config.margin() / 2) % config.grid()).as("x of %s", box).isZero();
+                assertThat((box.y() - config.margin() / 2) % config.grid()).as("y of %s", box).isZero();
+                assertThat(box.width()).isEqualTo(
+                        SceneGenerator.gridSide(o.size(), config.imageSize(), config.grid(), config.margin()));
+                columns.add(box.x() / config.grid());
+            }
+        }
+        // 64 px, margin 2: small objects fill 2x2 cells (side 14), large ones 3x3 (side 22), anywhere on the 8x8 grid
+        assertThat(SceneGenerator.gridSide(Size.SMALL, 64, 8, 2)).isEqualTo(14);
+        assertThat(SceneGenerator.gridSide(Size.LARGE, 64, 8, 2)).isEqualTo(22);
+        assertThat(columns).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5, 6);
+    }
+
+    @Test
     void should_fail_with_a_clear_message_when_objects_cannot_fit() {
-        WorldConfig crowded = config.toBuilder().imageSize(16).objects(9, 9).margin(3).build();
+        WorldConfig crowded = config.toBuilder().imageSize(16).grid(0).objects(9, 9).margin(3).build();
 
         assertThatThrownBy(() -> new SceneGenerator(crowded, 0).scene(0))
                 .isInstanceOf(IllegalStateException.class)
