@@ -14,10 +14,11 @@ import java.util.Set;
  * changed, or with the shapes of two objects swapped; colours, sizes, places and background stay.
  *
  * <p>Why: in a batch of random scenes the set of colours alone tells the captions apart, so a contrastive tower
- * learns colour and ignores shape (measured: a linear probe read colour 99.8 % but shape 19 % from the features at an
- * object's centre). Put an image beside its edits and only the shape words differ between their captions; to match
- * them the tower must see each object's shape, and, for swaps, which colour it goes with (the "bag of words" failure
- * of CLIP, Yuksekgonul et al. 2023, and its hard-negative cure).
+ * learns colour and ignores shape (measured: linear probes read colour 99 % but shape 32 % from the patches under
+ * each object; docs/miniature.md). Put an image beside its edits and only the shape words differ between their
+ * captions; to match them the tower must see each object's shape, and, for swaps, which colour it goes with (the
+ * "bag of words" failure of CLIP, Yuksekgonul et al. 2023, and its hard-negative cure). It helps only with objects
+ * on the patch grid ({@code WorldConfig.grid}): off it, the loss of a group stayed at ln(group size).
  */
 public final class HardNegatives {
     private final List<Shape> shapes;
@@ -43,12 +44,12 @@ public final class HardNegatives {
         Set<List<SceneObject>> seen = new LinkedHashSet<>();
         seen.add(scene.objects());
         List<Scene> edits = new ArrayList<>(count);
+        List<int[]> swappable = swappablePairs(scene.objects());
         for (int attempt = 0; edits.size() < count; attempt++) {
             if (attempt > 100 * (count + 1)) {
                 throw new IllegalStateException("scene " + scene.id() + ": could not find " + count
                         + " distinct edits among " + shapes.size() + " shapes");
             }
-            List<int[]> swappable = swappablePairs(scene.objects());
             List<SceneObject> objects = edits.size() % 2 == 1 && !swappable.isEmpty()
                     ? swapShapes(scene.objects(), swappable.get(random.nextInt(swappable.size())))
                     : changeOneShape(scene.objects(), random);
