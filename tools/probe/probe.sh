@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Shape/colour probe of a miniature run's vision tower (docs/miniature.md, "Why objects sit on the patch grid").
+# Shape/colour probe of a miniature run's vision tower (docs/miniature.md, "How it got here, measured").
 #   tools/probe/probe.sh RUN_DIR MODEL_DIR     e.g. runs/miniature runs/miniature/base/clip
 # Needs the project built (mvn -DskipTests install) and Debian's python3-torch (/usr/bin/python3).
 set -euo pipefail

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * {@code margin} pixels between each other and half of it to the border. Why: the stand-in CLIP is a ViT with
  * {@code g}-pixel patches, and off the grid the same shape gives different patches at each of the {@code g²}
  * sub-patch offsets; a tower that small, trained for minutes, does not learn that invariance (measured in
- * docs/miniature.md, "Why objects sit on the patch grid").
+ * docs/miniature.md, "How it got here, measured").
  */
 public final class SceneGenerator {
 
