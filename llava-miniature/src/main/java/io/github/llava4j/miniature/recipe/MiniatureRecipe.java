@@ -155,19 +155,22 @@ public final class MiniatureRecipe {
     }
 
     private TrainerConfig stage1(Path base, Path data, Path images, Path out) {
-        return TrainerConfig.builder(Stage.STAGE1).model(base).data(data).images(images).output(out.resolve("stage1"))
-                .epochs(config.stage1Epochs()).batchSize(config.stage1BatchSize())
-                .learningRate(config.stage1LearningRate()).seed(config.seed()).saveEverySteps(100)
-                .keepCheckpoints(1).maxSkippedSteps(MAX_SKIPPED_STEPS).packPositions(PACK_POSITIONS)
-                .progressBar(config.progressBar()).build();
+        return trainerConfig(Stage.STAGE1, base, data, images, out.resolve("stage1"), config.stage1Epochs(),
+                config.stage1BatchSize(), config.stage1LearningRate());
     }
 
     private TrainerConfig stage2(Path model, Path data, Path images, Path out) {
-        return TrainerConfig.builder(Stage.STAGE2).model(model).data(data).images(images).output(out)
-                .epochs(config.stage2Epochs()).batchSize(config.stage2BatchSize())
-                .learningRate(config.stage2LearningRate()).seed(config.seed()).saveEverySteps(100)
-                .keepCheckpoints(1).maxSkippedSteps(MAX_SKIPPED_STEPS).packPositions(PACK_POSITIONS)
-                .progressBar(config.progressBar()).build();
+        return trainerConfig(Stage.STAGE2, model, data, images, out, config.stage2Epochs(), config.stage2BatchSize(),
+                config.stage2LearningRate());
+    }
+
+    /** A stage's run as a user would configure it; only the epochs, batch and learning rate differ between stages. */
+    private TrainerConfig trainerConfig(Stage stage, Path model, Path data, Path images, Path out, int epochs,
+            int batchSize, double learningRate) {
+        return TrainerConfig.builder(stage).model(model).data(data).images(images).output(out)
+                .epochs(epochs).batchSize(batchSize).learningRate(learningRate).seed(config.seed())
+                .saveEverySteps(100).keepCheckpoints(1).maxSkippedSteps(MAX_SKIPPED_STEPS)
+                .packPositions(PACK_POSITIONS).progressBar(config.progressBar()).build();
     }
 
     private <T> T timed(String step, java.util.function.Supplier<T> work) {
