@@ -3,6 +3,7 @@ package io.github.llava4j.finetune.train;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import io.github.llava4j.config.ConfigReader;
 import io.github.llava4j.config.LlavaConfig;
@@ -202,7 +203,8 @@ public final class TrainableModel implements AutoCloseable {
             embeds.add(e);
             lengths[i] = (int) e.getShape().get(0);
         }
-        NDArray packed = embeds.get(0);
+        // pairwise: NDArrays.concat over the list loses the autograd graph in DJL's PyTorch engine (measured)
+        NDArray packed = embeds.get(0); // [sum T_i, D] once joined
         for (int i = 1; i < n; i++) {
             packed = packed.concat(embeds.get(i), 0);
         }
@@ -211,7 +213,7 @@ public final class TrainableModel implements AutoCloseable {
         List<NDArray> losses = new ArrayList<>(n);
         int offset = 0;
         for (int i = 0; i < n; i++) {
-            NDArray rows = logits.get(new ai.djl.ndarray.index.NDIndex("{}:{}", offset, offset + lengths[i]));
+            NDArray rows = logits.get(new NDIndex("{}:{}", offset, offset + lengths[i]));
             rows.attach(step);
             losses.add(CausalLmLoss.mean(rows, expandLabels(inputIds.get(i), labels.get(i)), step));
             offset += lengths[i];
