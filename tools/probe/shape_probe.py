@@ -26,10 +26,14 @@ def load_features(path, width):
     return out
 
 
-def objects(instances_file, features, patch, image_size=64):
+def objects(instances_file, features, patch):
     d = json.load(open(instances_file))
     categories = {c['id']: c['name'].split() for c in d['categories']}
     names = {im['id']: im['file_name'] for im in d['images']}
+    sizes = {im['width'] for im in d['images']} | {im['height'] for im in d['images']}
+    if len(sizes) != 1:
+        sys.exit('%s: images of several sizes %s; the probe needs one square size' % (instances_file, sorted(sizes)))
+    image_size = sizes.pop()
     colours = sorted({v[0] for v in categories.values()})
     shapes = sorted({v[1] for v in categories.values()})
     grid = image_size // patch
