@@ -81,8 +81,6 @@ public final class LanguageModelPretrainer {
                 tokenised.add(tokenizer.encode(s));
             }
         }
-        int sequencesPerEpoch = SequencePacker.pack(tokenised, config.sequenceLength(), bos, eos).size();
-        int stepsPerEpoch = (sequencesPerEpoch + config.batchSize() - 1) / config.batchSize();
         LearningRateSchedule schedule = LearningRateSchedule.cosineWithWarmup(config.steps(),
                 LearningRateSchedule.warmupSteps(config.steps(), config.warmupRatio()));
         double lr = config.learningRate();
@@ -97,21 +95,23 @@ public final class LanguageModelPretrainer {
                         ? TrainingProgress.console("language model", config.steps(), 0)
                         : TrainingProgress.silent()) {
             List<TrainableParameter> parameters = model.parameters();
+            // each epoch packs its own shuffle: documents kept whole make the number of sequences vary by order
             List<int[]> epochSequences = List.of();
-            int loadedEpoch = -1;
+            int epoch = -1;
+            int next = 0;
             long begin = System.nanoTime();
             int skipped = 0;
             for (int step = 0; step < config.steps(); step++) {
                 long stepBegin = System.nanoTime();
-                int epoch = step / stepsPerEpoch;
-                if (epoch != loadedEpoch) {
+                if (next >= epochSequences.size()) {
+                    epoch++;
                     epochSequences = SequencePacker.pack(shuffled(tokenised, epoch), config.sequenceLength(), bos,
                             eos);
-                    loadedEpoch = epoch;
+                    next = 0;
                 }
-                int from = (step % stepsPerEpoch) * config.batchSize();
-                List<int[]> batch = epochSequences.subList(from, Math.min(from + config.batchSize(),
+                List<int[]> batch = epochSequences.subList(next, Math.min(next + config.batchSize(),
                         epochSequences.size()));
+                next += batch.size();
                 double loss = 0;
                 long tokens = 0;
                 for (int[] ids : batch) {
@@ -130,8 +130,9 @@ public final class LanguageModelPretrainer {
                 }
                 Gradients.zero(parameters);
                 double seconds = (System.nanoTime() - stepBegin) / 1e9;
-                StepMetrics metrics = new StepMetrics(step, config.steps(), (double) (step + 1) / stepsPerEpoch, loss,
-                        lr * factor, gradNorm, tokens / seconds, seconds, (System.nanoTime() - begin) / 1e9);
+                double epochs = epoch + (double) next / epochSequences.size();
+                StepMetrics metrics = new StepMetrics(step, config.steps(), epochs, loss, lr * factor, gradNorm,
+                        tokens / seconds, seconds, (System.nanoTime() - begin) / 1e9);
                 history.add(metrics);
                 progress.update(metrics);
             }

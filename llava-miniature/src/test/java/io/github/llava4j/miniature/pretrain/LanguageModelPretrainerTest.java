@@ -65,6 +65,17 @@ class LanguageModelPretrainerTest {
     }
 
     @Test
+    void should_train_every_step_on_tokens_across_epochs_of_varying_length() {
+        // 120 steps are many epochs of this corpus; each epoch's shuffle packs into its own number of sequences
+        assertThat(result.metrics().get(119).epoch()).isGreaterThan(3);
+        assertThat(result.metrics()).allSatisfy(m -> assertThat(m.tokensPerSecond()).as("step %d", m.step())
+                .isPositive());
+        for (int i = 1; i < result.metrics().size(); i++) {
+            assertThat(result.metrics().get(i).epoch()).isGreaterThan(result.metrics().get(i - 1).epoch());
+        }
+    }
+
+    @Test
     void should_continue_a_training_sentence_greedily() {
         try (LlavaTokenizer tokenizer = LlavaTokenizer.load(trained);
                 TrainableModel model = TrainableModel.load(trained, n -> OptionalDouble.empty(), Device.cpu())) {
@@ -110,9 +121,17 @@ class LanguageModelPretrainerTest {
     }
 
     @Test
-    void should_pack_sentences_with_bos_and_eos() {
+    void should_pack_texts_with_bos_and_eos_and_cut_only_a_text_longer_than_a_sequence() {
         List<int[]> packed = SequencePacker.pack(List.of(new int[] {5, 6}, new int[] {7, 8, 9}), 4, 1, 2);
         assertThat(packed).containsExactly(new int[] {1, 5, 6, 2}, new int[] {1, 7, 8, 9}, new int[] {1, 2});
+    }
+
+    @Test
+    void should_start_a_new_sequence_rather_than_split_a_text_that_fits_in_one() {
+        List<int[]> packed = SequencePacker.pack(
+                List.of(new int[] {5}, new int[] {6, 7, 8}, new int[] {9}, new int[] {3}), 6, 1, 2);
+        // {6, 7, 8} + EOS does not fit after "BOS 5 EOS", so it opens the next sequence whole; 9 and 3 share the third
+        assertThat(packed).containsExactly(new int[] {1, 5, 2}, new int[] {1, 6, 7, 8, 2}, new int[] {1, 9, 2, 3, 2});
     }
 
     /** Greedy decoding of {@code n} tokens after BOS + {@code prompt}, straight on the model. */
