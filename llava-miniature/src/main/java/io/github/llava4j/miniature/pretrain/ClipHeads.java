@@ -172,6 +172,37 @@ public final class ClipHeads implements AutoCloseable {
         return imageToText.add(textToImage).div(2 * n);
     }
 
+    /**
+     * Region embeddings (not normalised): {@code visual_projection} of the mean of each region's patch features.
+     *
+     * @param features the vision tower's features {@code [N, P, Dv]}
+     * @param pool each region's averaging weights over the {@code N * P} patches: {@code [R, N*P]}
+     * @return {@code [R, J]}
+     */
+    NDArray embedRegions(NDArray features, NDArray pool) {
+        Shape s = features.getShape();
+        NDArray pooled = pool.matMul(features.reshape(s.get(0) * s.get(1), s.get(2))); // [R, Dv]
+        return pooled.matMul(transposed(VISUAL_PROJECTION, features.getManager())); // [R, J]
+    }
+
+    /**
+     * The region-level loss: region r ({@link #embedRegions}) against the batch's distinct phrases {@code phrases
+     * [C, J]} (caption embeddings), the mean cross-entropy of picking phrase {@code targets[r]} over the scaled
+     * cosine similarities. One direction only, since several regions may share a phrase.
+     */
+    NDArray regionLoss(NDArray regions, NDArray phrases, int[] targets, NDManager step) {
+        NDArray scale = tensors.get(LOGIT_SCALE).exp();
+        scale.attach(step);
+        NDArray logits = normalise(regions).matMul(normalise(phrases).transpose()).mul(scale); // [R, C]
+        int c = (int) phrases.getShape().get(0);
+        float[] oneHot = new float[targets.length * c];
+        for (int r = 0; r < targets.length; r++) {
+            oneHot[r * c + targets[r]] = 1;
+        }
+        return logits.logSoftmax(1).mul(step.create(oneHot, new Shape(targets.length, c))).sum().neg()
+                .div(targets.length);
+    }
+
     /** Cosine similarities {@code [N_img, N_cap]} of image and caption embeddings. */
     static NDArray similarities(NDArray images, NDArray captions) {
         return normalise(images).matMul(normalise(captions).transpose());

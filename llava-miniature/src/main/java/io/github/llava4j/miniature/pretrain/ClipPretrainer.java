@@ -32,12 +32,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Random;
+import java.util.function.Function;
 
 /**
  * Trains the vision tower of a llava-hf checkpoint as the image half of a tiny CLIP: contrastively against a small
  * text tower on image-caption pairs ({@link ClipHeads}), with AdamW, warmup + cosine and global-norm clipping. The
  * image embedding is read from exactly the features LLaVA will consume (the selected layer, CLS dropped), so those
- * are the features that learn to tell the world's colours and shapes apart.
+ * are the features that learn to tell the world's colours and shapes apart. Images given {@link ImageRegion}s add a
+ * region-level loss (RegionCLIP's idea): the features under each box, mean-pooled, must pick the region's phrase among
+ * the batch's distinct phrases, which teaches every object's patches what it is, not only the scene's mean.
  *
  * <pre>{@code
  * PretrainResult r = new ClipPretrainer(ClipPretrainerConfig.builder().steps(150).build()).train(base, pairs, out);
@@ -178,6 +181,11 @@ public final class ClipPretrainer {
                 NDArray features = model.model().encodeVision(pixels, scratch); // [N, P, Dv]
                 NDArray loss = heads.contrastiveLoss(heads.embedImages(features),
                         heads.embedCaptions(captions, scratch), scratch);
+                RegionBatch regions = RegionBatch.of(batch, (int) features.getShape().get(1), tokens::get);
+                if (regions != null) {
+                    loss = loss.add(heads.regionLoss(heads.embedRegions(features, regions.pool(scratch)),
+                            heads.embedCaptions(regions.phrases(), scratch), regions.targets(), scratch));
+                }
                 double value = loss.getFloat();
                 collector.backward(loss);
                 return value;
@@ -220,6 +228,50 @@ public final class ClipPretrainer {
         }
     }
 
+    /**
+     * Region-to-phrase top-1 retrieval of the CLIP in {@code folder} over the regions of {@code heldOut}: every region
+     * (its patch features mean-pooled) against every distinct phrase of the list.
+     */
+    public static RetrievalResult evaluateRegionRetrieval(Path folder, List<ImageCaption> heldOut) {
+        DjlDefaults.apply();
+        LlavaConfig modelConfig = ConfigReader.readLlavaConfig(folder);
+        ImagePreprocessor preprocessor = new ImagePreprocessor(
+                ConfigReader.readPreprocessorConfig(folder, modelConfig.vision().imageSize()));
+        Map<String, Integer> candidates = new LinkedHashMap<>();
+        heldOut.forEach(p -> p.regions().forEach(r -> candidates.putIfAbsent(r.phrase(), candidates.size())));
+        try (LlavaTokenizer tokenizer = LlavaTokenizer.load(folder);
+                TrainableModel model = TrainableModel.load(folder, name -> OptionalDouble.empty(), Device.cpu());
+                NDManager manager = NDManager.newBaseManager(model.model().weightsManager().getDevice());
+                ClipHeads heads = ClipHeads.load(folder, tokenizer.bosId(), manager)) {
+            List<int[]> phraseIds = new ArrayList<>();
+            candidates.keySet().forEach(c -> phraseIds.add(tokenizer.encode(c)));
+            NDArray phraseEmbeddings = heads.embedCaptions(phraseIds, manager); // [C, J]
+            int regions = 0;
+            int correct = 0;
+            for (int from = 0; from < heldOut.size(); from += EVAL_CHUNK) {
+                List<ImageCaption> chunk = heldOut.subList(from, Math.min(heldOut.size(), from + EVAL_CHUNK));
+                try (NDManager scratch = manager.newSubManager()) {
+                    NDArray features = model.model().encodeVision(pixels(chunk, preprocessor, modelConfig, scratch),
+                            scratch); // [n, P, Dv]
+                    RegionBatch batch = RegionBatch.of(chunk, (int) features.getShape().get(1), tokenizer::encode);
+                    if (batch == null) {
+                        continue;
+                    }
+                    NDArray embedded = heads.embedRegions(features, batch.pool(scratch)); // [R, J]
+                    long[] best = ClipHeads.similarities(embedded, phraseEmbeddings).argMax(1).toLongArray();
+                    int r = 0;
+                    for (ImageCaption image : chunk) {
+                        for (ImageRegion region : image.regions()) {
+                            correct += candidates.get(region.phrase()) == (int) best[r++] ? 1 : 0;
+                            regions++;
+                        }
+                    }
+                }
+            }
+            return new RetrievalResult(regions, candidates.size(), correct);
+        }
+    }
+
     List<ImageCaption> batch(List<List<ImageCaption>> groups, int groupsPerBatch, int step,
             int stepsPerEpoch) {
         int epoch = step / stepsPerEpoch;
@@ -235,7 +287,9 @@ public final class ClipPretrainer {
     private static Map<String, int[]> tokenize(LlavaTokenizer tokenizer, List<ImageCaption> data) {
         Map<String, int[]> tokens = new HashMap<>();
         for (ImageCaption pair : data) {
-            for (String caption : pair.captions()) {
+            List<String> texts = new ArrayList<>(pair.captions());
+            pair.regions().forEach(r -> texts.add(r.phrase()));
+            for (String caption : texts) {
                 tokens.computeIfAbsent(caption, c -> {
                     int[] ids = tokenizer.encode(c);
                     if (ids.length == 0) {
@@ -247,6 +301,48 @@ public final class ClipPretrainer {
             }
         }
         return tokens;
+    }
+
+    /**
+     * The regions of a batch for {@link ClipHeads#regionLoss}: each region's averaging weights over the batch's
+     * {@code N * P} patch features, the batch's distinct phrases (tokenised) and each region's phrase index.
+     */
+    private record RegionBatch(float[] weights, int rows, int columns, List<int[]> phrases, int[] targets) {
+        /** Null when no image of the batch has regions. */
+        static RegionBatch of(List<ImageCaption> batch, int patches, Function<String, int[]> tokens) {
+            int grid = (int) Math.round(Math.sqrt(patches));
+            Map<String, Integer> phraseIndex = new LinkedHashMap<>();
+            List<int[]> rowsPatches = new ArrayList<>();
+            List<Integer> targets = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                for (ImageRegion region : batch.get(i).regions()) {
+                    int[] covered = region.patches(grid);
+                    for (int k = 0; k < covered.length; k++) {
+                        covered[k] += i * patches;
+                    }
+                    rowsPatches.add(covered);
+                    targets.add(phraseIndex.computeIfAbsent(region.phrase(), p -> phraseIndex.size()));
+                }
+            }
+            if (rowsPatches.isEmpty()) {
+                return null;
+            }
+            int columns = batch.size() * patches;
+            float[] weights = new float[rowsPatches.size() * columns];
+            for (int r = 0; r < rowsPatches.size(); r++) {
+                for (int patch : rowsPatches.get(r)) {
+                    weights[r * columns + patch] = 1f / rowsPatches.get(r).length;
+                }
+            }
+            List<int[]> phrases = phraseIndex.keySet().stream().map(tokens).toList();
+            return new RegionBatch(weights, rowsPatches.size(), columns, phrases,
+                    targets.stream().mapToInt(Integer::intValue).toArray());
+        }
+
+        /** {@code [R, N*P]} in {@code step}, which must stay open until after backward. */
+        NDArray pool(NDManager step) {
+            return step.create(weights, new Shape(rows, columns));
+        }
     }
 
     /** The batch's preprocessed pixels as one {@code [N, 3, S, S]} array in {@code manager}. */

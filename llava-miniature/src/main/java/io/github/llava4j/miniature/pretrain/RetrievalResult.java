@@ -4,7 +4,7 @@ package io.github.llava4j.miniature.pretrain;
  * Image-to-caption retrieval: each image picks, among all distinct captions of the evaluated list, the one of highest
  * cosine similarity; it is correct when that caption is one of the image's own.
  *
- * @param images images evaluated
+ * @param images images (or, for region retrieval, regions) evaluated
  * @param candidates distinct captions they chose from
  * @param correct images whose top-1 caption is their own
  */

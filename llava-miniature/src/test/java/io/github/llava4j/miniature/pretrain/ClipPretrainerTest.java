@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.llava4j.config.ConfigReader;
 import io.github.llava4j.image.ImagePreprocessor;
 import io.github.llava4j.image.RgbImage;
+import io.github.llava4j.miniature.world.NormalizedBox;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -33,13 +34,14 @@ class ClipPretrainerTest {
     static Path trained;
     static PretrainResult result;
     static List<ImageCaption> heldOut;
+    static ImagePreprocessor preprocessor;
 
     @BeforeAll
     static void train() {
         base = dir.resolve("base");
         String corpus = String.join(" ", Arrays.stream(NAMES).map(n -> "a " + n + " square.").toList());
         BaseCheckpoint.write(base, MiniatureArchitecture.tiny(), corpus, 7, 300);
-        ImagePreprocessor preprocessor = new ImagePreprocessor(ConfigReader.readPreprocessorConfig(base,
+        preprocessor = new ImagePreprocessor(ConfigReader.readPreprocessorConfig(base,
                 MiniatureArchitecture.tiny().imageSize()));
         List<ImageCaption> training = squares(240, 1, preprocessor);
         heldOut = squares(60, 2, preprocessor);
@@ -82,6 +84,26 @@ class ClipPretrainerTest {
         assertThat(trained.resolve(ClipHeads.FILE)).isRegularFile();
         assertThat(PretrainFixtures.tensors(trained.resolve(ClipHeads.FILE))).containsKeys(ClipHeads.TOKEN_EMBEDDING,
                 ClipHeads.TEXT_PROJECTION, ClipHeads.VISUAL_PROJECTION, ClipHeads.LOGIT_SCALE);
+    }
+
+    @Test
+    void should_teach_the_features_under_each_region_its_phrase() {
+        // every image has the same caption, so only the regions can tell which colour each square has
+        List<ImageCaption> training = twoSquares(240, 5);
+        List<ImageCaption> held = twoSquares(60, 6);
+        ClipPretrainerConfig config = ClipPretrainerConfig.builder().steps(60).batchSize(24).learningRate(2e-3)
+                .seed(3).build();
+        Path withRegions = dir.resolve("regions");
+        new ClipPretrainer(config).train(base, training, withRegions);
+        Path captionsOnly = dir.resolve("captions-only");
+        new ClipPretrainer(config).train(base,
+                training.stream().map(p -> ImageCaption.ofPixels(p.pixels(), p.captions())).toList(), captionsOnly);
+
+        RetrievalResult taught = ClipPretrainer.evaluateRegionRetrieval(withRegions, held);
+        RetrievalResult untaught = ClipPretrainer.evaluateRegionRetrieval(captionsOnly, held);
+        assertThat(taught.images()).isEqualTo(120);
+        assertThat(taught.candidates()).isEqualTo(NAMES.length);
+        assertThat(taught.accuracy()).isGreaterThan(0.6).isGreaterThan(untaught.accuracy() + 0.3);
     }
 
     @Test
@@ -160,6 +182,39 @@ class ClipPretrainerTest {
             }
             out.add(ImageCaption.ofPixels(preprocessor.preprocess(new RgbImage(size, size, rgb)),
                     List.of("a " + NAMES[colour] + " square.")));
+        }
+        return out;
+    }
+
+    /** Images of two squares of different colours, left and right, all captioned alike; a region per square. */
+    private static List<ImageCaption> twoSquares(int n, long seed) {
+        int size = MiniatureArchitecture.tiny().imageSize();
+        int side = 12;
+        Random random = new Random(seed);
+        List<ImageCaption> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int left = random.nextInt(NAMES.length);
+            int right = (left + 1 + random.nextInt(NAMES.length - 1)) % NAMES.length;
+            int y = 2 + random.nextInt(size - side - 3);
+            byte[] rgb = new byte[size * size * 3];
+            Arrays.fill(rgb, (byte) 255);
+            List<ImageRegion> regions = new ArrayList<>();
+            for (int[] square : new int[][] {{left, 2}, {right, size / 2 + 2}}) {
+                Color c = COLOURS[square[0]];
+                for (int yy = y; yy < y + side; yy++) {
+                    for (int xx = square[1]; xx < square[1] + side; xx++) {
+                        int k = (yy * size + xx) * 3;
+                        rgb[k] = (byte) c.getRed();
+                        rgb[k + 1] = (byte) c.getGreen();
+                        rgb[k + 2] = (byte) c.getBlue();
+                    }
+                }
+                regions.add(new ImageRegion(new NormalizedBox((double) square[1] / size, (double) y / size,
+                        (double) (square[1] + side) / size, (double) (y + side) / size), "a " + NAMES[square[0]]
+                        + " square."));
+            }
+            out.add(ImageCaption.ofPixels(preprocessor.preprocess(new RgbImage(size, size, rgb)),
+                    List.of("a square and a square."), regions));
         }
         return out;
     }
