@@ -13,6 +13,8 @@ import io.github.llava4j.finetune.train.Trainer;
 import io.github.llava4j.finetune.train.TrainerConfig;
 import io.github.llava4j.finetune.train.TrainingResult;
 import io.github.llava4j.miniature.teacher.WorldTeacher;
+import io.github.llava4j.miniature.world.AccuracyReport;
+import io.github.llava4j.miniature.world.AnswerScorer;
 import io.github.llava4j.miniature.world.Captioner;
 import io.github.llava4j.miniature.world.EvalQuestion;
 import io.github.llava4j.miniature.world.QuestionGenerator;
@@ -26,11 +28,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.SplittableRandom;
-import java.util.stream.Collectors;
 
 /**
  * The paper's recipe in miniature, from nothing to an evaluated model: the shape world and its annotations, stand-ins
@@ -56,9 +59,13 @@ public final class MiniatureRecipe {
         this.config = config;
     }
 
-    /** What the run produced. */
+    /**
+     * What the run produced; {@code fullByObjects} is the full model's accuracy by the number of objects in the
+     * question's scene (a lone object needs no finding: the gap to scenes of several shows how well it binds).
+     */
     public record Report(Path fullModel, List<Evaluator.Result> results, Map<String, Double> secondsPerStep,
-            GenerationSummary teacher, Map<String, TrainingResult> training) {}
+            GenerationSummary teacher, Map<String, TrainingResult> training,
+            SortedMap<Integer, AccuracyReport> fullByObjects) {}
 
     public Report run() {
         Path out = config.output();
@@ -70,7 +77,7 @@ public final class MiniatureRecipe {
         List<EvalQuestion> questions = questions(heldOut.scenes());
         WorldWriter.writeQuestions(out.resolve("world/heldout"), "heldout", questions);
 
-        Path base = timed("pretrain", () -> Pretraining.run(config, train, corpus(train), out.resolve("base")));
+        Path base = timed("pretrain", () -> Pretraining.run(config, train, corpus(), out.resolve("base")));
 
         Path captions = timed("data", () -> stage1Data(train, out.resolve("data/captions.json")));
         GenerationSummary teacher = timed("teacher", () -> InstructionGenerator.builder()
@@ -108,7 +115,11 @@ public final class MiniatureRecipe {
                     described));
             return null;
         });
-        Report report = new Report(training.get("stage2").model(), results, seconds, teacher, training);
+        Map<Long, Integer> objects = new HashMap<>();
+        heldOut.scenes().forEach(scene -> objects.put(scene.id(), scene.objects().size()));
+        SortedMap<Integer, AccuracyReport> byObjects = new AnswerScorer().scoreBy(questions,
+                results.get(results.size() - 1).answers(), q -> objects.get(q.sceneId()));
+        Report report = new Report(training.get("stage2").model(), results, seconds, teacher, training, byObjects);
         RecipeReport.write(report, config, out);
         return report;
     }
@@ -122,12 +133,18 @@ public final class MiniatureRecipe {
         return all;
     }
 
-    /** The language model's pretraining text, which also teaches the tokenizer the chat template's words. */
-    private String corpus(WorldWriter.Split train) {
+    /**
+     * The language model's pretraining documents, which also teach the tokenizer the chat template's words: the
+     * template's phrases, then one document per training scene (its captions, then questions about it with their
+     * answers). Each document stays whole in training, so the model learns to answer from the text before the
+     * question, as the paper's LLM answers from the visual tokens before it.
+     */
+    private List<String> corpus() {
         WorldCorpus corpus = new WorldCorpus(config.world(), config.seed(), 2);
-        String world = corpus.documents(1, config.trainImages()).collect(Collectors.joining("\n"));
-        return String.join("\n", ChatTemplates.defaultTemplate().defaultSystem(), "USER: ASSISTANT:",
-                WorldTeacher.SHORT_ANSWER, String.join("\n", DetailInstructions.ALL), world);
+        List<String> documents = new ArrayList<>(List.of(ChatTemplates.defaultTemplate().defaultSystem(),
+                "USER: ASSISTANT:", WorldTeacher.SHORT_ANSWER, String.join("\n", DetailInstructions.ALL)));
+        corpus.documents(1, config.trainImages()).forEach(documents::add);
+        return documents;
     }
 
     /** Stage 1's caption pairs in LLaVA's format: one caption per image, picked with the seed. */

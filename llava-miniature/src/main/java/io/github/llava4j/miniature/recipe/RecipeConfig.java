@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * The whole miniature recipe's settings. {@link #defaults(Path)} is the run that made the shipped model (about 15
+ * The whole miniature recipe's settings. {@link #defaults(Path)} is the run that made the shipped model (about 17
  * minutes on 2 cores); {@link #quick(Path)} is a few-minute version for tests and trying things out.
  *
  * @param trainImages scenes for pretraining, caption pairs (stage 1) and teacher instructions (stage 2)
@@ -51,7 +51,7 @@ public record RecipeConfig(
 
     public static RecipeConfig defaults(Path output) {
         return new RecipeConfig(output, 42, WorldConfig.defaults(), MiniatureArchitecture.defaults(), 2400, 200, 1,
-                50, 1500, 3, 500, 3, 32, 2e-3, 2, 8, 2e-3, true, true);
+                50, 1500, 3, 1000, 3, 32, 2e-3, 2, 8, 2e-3, true, true);
     }
 
     public static RecipeConfig quick(Path output) {

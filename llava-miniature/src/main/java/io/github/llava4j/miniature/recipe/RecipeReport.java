@@ -6,6 +6,7 @@ import io.github.llava4j.finetune.train.MetricsLog;
 import io.github.llava4j.finetune.train.StepMetrics;
 import io.github.llava4j.finetune.train.TrainingResult;
 import io.github.llava4j.miniature.world.Accuracy;
+import io.github.llava4j.miniature.world.AccuracyReport;
 import io.github.llava4j.miniature.world.QuestionType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,13 +41,17 @@ final class RecipeReport {
         sb.append(" overall | description F1 |\n|---|");
         sb.append("---|".repeat(QuestionType.values().length + 2)).append('\n');
         for (Evaluator.Result r : report.results()) {
-            sb.append("| ").append(r.name()).append(" |");
-            for (QuestionType t : QuestionType.values()) {
-                sb.append(' ').append(percent(r.accuracy().perType().get(t))).append(" |");
-            }
-            sb.append(' ').append(percent(r.accuracy().overall())).append(" |");
+            appendCells(sb.append("| ").append(r.name()).append(" |"), r.accuracy());
             sb.append(String.format(Locale.ROOT, " %.2f |%n", r.description().f1()));
         }
+        sb.append("\nThe full model by the number of objects in the question's scene:\n\n| objects |");
+        for (QuestionType t : QuestionType.values()) {
+            sb.append(' ').append(t.name().toLowerCase(Locale.ROOT)).append(" |");
+        }
+        sb.append(" overall | questions |\n|---|").append("---|".repeat(QuestionType.values().length + 2))
+                .append('\n');
+        report.fullByObjects().forEach((objects, accuracy) -> appendCells(sb.append("| ").append(objects).append(" |"),
+                accuracy).append(' ').append(accuracy.overall().total()).append(" |\n"));
         sb.append("\n| step | seconds |\n|---|---|\n");
         double total = 0;
         for (Map.Entry<String, Double> e : report.secondsPerStep().entrySet()) {
@@ -65,6 +70,21 @@ final class RecipeReport {
         return sb.toString();
     }
 
+    /** One cell per question type, then the overall one. */
+    private static StringBuilder appendCells(StringBuilder sb, AccuracyReport accuracy) {
+        for (QuestionType t : QuestionType.values()) {
+            sb.append(' ').append(percent(accuracy.perType().get(t))).append(" |");
+        }
+        return sb.append(' ').append(percent(accuracy.overall())).append(" |");
+    }
+
+    /** Each type's fraction, the overall one and the number of questions. */
+    private static ObjectNode putAccuracy(ObjectNode node, AccuracyReport accuracy) {
+        accuracy.perType().forEach((t, a) -> node.put(t.name().toLowerCase(Locale.ROOT), a.fraction()));
+        node.put("overall", accuracy.overall().fraction());
+        return node.put("questions", accuracy.overall().total());
+    }
+
     private static String percent(Accuracy a) {
         return a == null || a.total() == 0 ? "-" : String.format(Locale.ROOT, "%.1f %%", 100 * a.fraction());
     }
@@ -74,12 +94,11 @@ final class RecipeReport {
         ObjectNode root = mapper.createObjectNode();
         ObjectNode results = root.putObject("results");
         for (Evaluator.Result r : report.results()) {
-            ObjectNode node = results.putObject(r.name());
-            r.accuracy().perType().forEach((t, a) -> node.put(t.name().toLowerCase(Locale.ROOT), a.fraction()));
-            node.put("overall", r.accuracy().overall().fraction());
-            node.put("questions", r.accuracy().overall().total());
-            node.put("description_f1", r.description().f1());
+            putAccuracy(results.putObject(r.name()), r.accuracy()).put("description_f1", r.description().f1());
         }
+        ObjectNode byObjects = root.putObject("full_by_objects");
+        report.fullByObjects().forEach((objects, accuracy) -> putAccuracy(byObjects.putObject(objects.toString()),
+                accuracy));
         ObjectNode seconds = root.putObject("seconds");
         report.secondsPerStep().forEach(seconds::put);
         return root;

@@ -6,6 +6,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Grades a model's short answer against the exact answer. Both are normalised: lower case, apostrophes dropped,
@@ -80,6 +83,26 @@ public final class AnswerScorer {
             overall = overall.plus(correct);
         }
         return new AccuracyReport(perType, overall);
+    }
+
+    /**
+     * {@link #score} of each group of questions, grouped by {@code key} (e.g. the number of objects in the question's
+     * scene), in the key's natural order.
+     */
+    public <K extends Comparable<K>> SortedMap<K, AccuracyReport> scoreBy(List<EvalQuestion> questions,
+            List<String> predictions, Function<EvalQuestion, K> key) {
+        if (questions.size() != predictions.size()) {
+            throw new IllegalArgumentException(
+                    "need one prediction per question, got " + predictions.size() + " for " + questions.size());
+        }
+        Map<K, List<Integer>> groups = new TreeMap<>();
+        for (int i = 0; i < questions.size(); i++) {
+            groups.computeIfAbsent(key.apply(questions.get(i)), k -> new ArrayList<>()).add(i);
+        }
+        SortedMap<K, AccuracyReport> out = new TreeMap<>();
+        groups.forEach((k, indices) -> out.put(k, score(indices.stream().map(questions::get).toList(),
+                indices.stream().map(predictions::get).toList())));
+        return out;
     }
 
     private static String canonical(String word) {

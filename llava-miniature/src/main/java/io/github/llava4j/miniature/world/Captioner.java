@@ -108,7 +108,8 @@ public final class Captioner {
         return phrases;
     }
 
-    private static String located(SceneObject o) {
+    /** One object with its size and where it is, as captions name it: {@code "a small red circle in the top left"}. */
+    public static String located(SceneObject o) {
         String words = o.size().label() + " " + o.category();
         return Words.article(words) + " " + words + " " + o.position().phrase();
     }

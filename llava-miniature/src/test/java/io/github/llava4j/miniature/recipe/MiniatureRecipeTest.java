@@ -45,5 +45,11 @@ class MiniatureRecipeTest {
         assertThat(full.answers()).hasSize(full.accuracy().overall().total()).doesNotContain("");
         assertThat(full.accuracy().perType().keySet()).contains(QuestionType.COLOUR, QuestionType.SHAPE,
                 QuestionType.COUNT);
+        // scenes of one or two objects: the full model's questions split by that count, none lost
+        assertThat(report.fullByObjects().keySet()).containsExactly(1, 2);
+        assertThat(report.fullByObjects().values().stream().mapToInt(a -> a.overall().total()).sum())
+                .isEqualTo(full.accuracy().overall().total());
+        assertThat(dir.resolve("run/report.md")).content().contains("| objects |");
+        assertThat(dir.resolve("run/report.json")).content().contains("\"full_by_objects\"");
     }
 }

@@ -55,6 +55,24 @@ class AnswerScorerTest {
     }
 
     @Test
+    void should_score_each_group_of_questions_apart_in_key_order() {
+        List<EvalQuestion> questions = List.of(
+                new EvalQuestion(7, QuestionType.SHAPE, "What shape is the red object?", "circle"),
+                new EvalQuestion(3, QuestionType.COLOUR, "What colour is the star?", "blue"),
+                new EvalQuestion(7, QuestionType.COLOUR, "What colour is the circle?", "red"),
+                new EvalQuestion(3, QuestionType.COUNT, "How many shapes are there?", "2"));
+
+        var byScene = scorer.scoreBy(questions, List.of("Square", "blue", "red", "2"), EvalQuestion::sceneId);
+
+        assertThat(byScene.keySet()).containsExactly(3L, 7L);
+        assertThat(byScene.get(3L).overall()).isEqualTo(new Accuracy(2, 2));
+        assertThat(byScene.get(7L).overall()).isEqualTo(new Accuracy(1, 2));
+        assertThat(byScene.get(7L).perType().get(QuestionType.SHAPE)).isEqualTo(new Accuracy(0, 1));
+        assertThatThrownBy(() -> scorer.scoreBy(questions, List.of("blue"), EvalQuestion::sceneId))
+                .hasMessageContaining("got 1 for 4");
+    }
+
+    @Test
     void should_require_one_prediction_per_question() {
         assertThatThrownBy(() -> scorer.score(
                         List.of(new EvalQuestion(1, QuestionType.COUNT, "How many shapes are there?", "1")), List.of()))
