@@ -198,34 +198,8 @@ public final class ClipPretrainer {
      * {@code heldOut}: every image against every distinct caption of the list.
      */
     public static RetrievalResult evaluateRetrieval(Path folder, List<ImageCaption> heldOut) {
-        DjlDefaults.apply();
-        LlavaConfig modelConfig = ConfigReader.readLlavaConfig(folder);
-        ImagePreprocessor preprocessor = new ImagePreprocessor(
-                ConfigReader.readPreprocessorConfig(folder, modelConfig.vision().imageSize()));
-        Map<String, Integer> candidates = new LinkedHashMap<>();
-        heldOut.forEach(p -> p.captions().forEach(c -> candidates.putIfAbsent(c, candidates.size())));
-        try (LlavaTokenizer tokenizer = LlavaTokenizer.load(folder);
-                TrainableModel model = TrainableModel.load(folder, name -> OptionalDouble.empty(), Device.cpu());
-                NDManager manager = NDManager.newBaseManager(model.model().weightsManager().getDevice());
-                ClipHeads heads = ClipHeads.load(folder, tokenizer.bosId(), manager)) {
-            List<int[]> captionIds = new ArrayList<>();
-            candidates.keySet().forEach(c -> captionIds.add(tokenizer.encode(c)));
-            NDArray captionEmbeddings = heads.embedCaptions(captionIds, manager); // [C, J]
-            int correct = 0;
-            for (int from = 0; from < heldOut.size(); from += EVAL_CHUNK) {
-                List<ImageCaption> chunk = heldOut.subList(from, Math.min(heldOut.size(), from + EVAL_CHUNK));
-                try (NDManager scratch = manager.newSubManager()) {
-                    NDArray pixels = pixels(chunk, preprocessor, modelConfig, scratch);
-                    NDArray images = heads.embedImages(model.model().encodeVision(pixels, scratch)); // [n, J]
-                    long[] best = ClipHeads.similarities(images, captionEmbeddings).argMax(1).toLongArray();
-                    for (int i = 0; i < chunk.size(); i++) {
-                        int chosen = (int) best[i];
-                        correct += chunk.get(i).captions().stream().anyMatch(c -> candidates.get(c) == chosen) ? 1 : 0;
-                    }
-                }
-            }
-            return new RetrievalResult(heldOut.size(), candidates.size(), correct);
-        }
+        return retrieval(folder, heldOut, image -> List.of(image.captions()),
+                (heads, features, chunk, tokenizer, scratch) -> heads.embedImages(features));
     }
 
     /**
@@ -233,42 +207,58 @@ public final class ClipPretrainer {
      * (its patch features mean-pooled) against every distinct phrase of the list.
      */
     public static RetrievalResult evaluateRegionRetrieval(Path folder, List<ImageCaption> heldOut) {
+        return retrieval(folder, heldOut, image -> image.regions().stream().map(r -> List.of(r.phrase())).toList(),
+                (heads, features, chunk, tokenizer, scratch) -> heads.embedRegions(features,
+                        RegionBatch.of(chunk, (int) features.getShape().get(1), tokenizer::encode).pool(scratch)));
+    }
+
+    /** The queries of a chunk of images embedded for retrieval: one row per query, in {@code answers} order. */
+    private interface QueryEmbedder {
+        NDArray embed(ClipHeads heads, NDArray features, List<ImageCaption> chunk, LlavaTokenizer tokenizer,
+                NDManager scratch);
+    }
+
+    /**
+     * Top-1 retrieval over the queries of {@code heldOut}: {@code answers} gives each image's queries (one per
+     * image, or one per region), each as the texts that count as right; the candidates are all those texts.
+     */
+    private static RetrievalResult retrieval(Path folder, List<ImageCaption> heldOut,
+            Function<ImageCaption, List<List<String>>> answers, QueryEmbedder embedder) {
         DjlDefaults.apply();
         LlavaConfig modelConfig = ConfigReader.readLlavaConfig(folder);
         ImagePreprocessor preprocessor = new ImagePreprocessor(
                 ConfigReader.readPreprocessorConfig(folder, modelConfig.vision().imageSize()));
         Map<String, Integer> candidates = new LinkedHashMap<>();
-        heldOut.forEach(p -> p.regions().forEach(r -> candidates.putIfAbsent(r.phrase(), candidates.size())));
+        heldOut.forEach(image -> answers.apply(image).forEach(texts -> texts.forEach(
+                t -> candidates.putIfAbsent(t, candidates.size()))));
         try (LlavaTokenizer tokenizer = LlavaTokenizer.load(folder);
                 TrainableModel model = TrainableModel.load(folder, name -> OptionalDouble.empty(), Device.cpu());
                 NDManager manager = NDManager.newBaseManager(model.model().weightsManager().getDevice());
                 ClipHeads heads = ClipHeads.load(folder, tokenizer.bosId(), manager)) {
-            List<int[]> phraseIds = new ArrayList<>();
-            candidates.keySet().forEach(c -> phraseIds.add(tokenizer.encode(c)));
-            NDArray phraseEmbeddings = heads.embedCaptions(phraseIds, manager); // [C, J]
-            int regions = 0;
+            List<int[]> candidateIds = new ArrayList<>();
+            candidates.keySet().forEach(c -> candidateIds.add(tokenizer.encode(c)));
+            NDArray candidateEmbeddings = heads.embedCaptions(candidateIds, manager); // [C, J]
+            int queries = 0;
             int correct = 0;
             for (int from = 0; from < heldOut.size(); from += EVAL_CHUNK) {
                 List<ImageCaption> chunk = heldOut.subList(from, Math.min(heldOut.size(), from + EVAL_CHUNK));
+                List<List<String>> expected = chunk.stream().flatMap(image -> answers.apply(image).stream()).toList();
+                if (expected.isEmpty()) {
+                    continue;
+                }
                 try (NDManager scratch = manager.newSubManager()) {
                     NDArray features = model.model().encodeVision(pixels(chunk, preprocessor, modelConfig, scratch),
                             scratch); // [n, P, Dv]
-                    RegionBatch batch = RegionBatch.of(chunk, (int) features.getShape().get(1), tokenizer::encode);
-                    if (batch == null) {
-                        continue;
-                    }
-                    NDArray embedded = heads.embedRegions(features, batch.pool(scratch)); // [R, J]
-                    long[] best = ClipHeads.similarities(embedded, phraseEmbeddings).argMax(1).toLongArray();
-                    int r = 0;
-                    for (ImageCaption image : chunk) {
-                        for (ImageRegion region : image.regions()) {
-                            correct += candidates.get(region.phrase()) == (int) best[r++] ? 1 : 0;
-                            regions++;
-                        }
+                    NDArray embedded = embedder.embed(heads, features, chunk, tokenizer, scratch); // [Q, J]
+                    long[] best = ClipHeads.similarities(embedded, candidateEmbeddings).argMax(1).toLongArray();
+                    for (int q = 0; q < expected.size(); q++) {
+                        int chosen = (int) best[q];
+                        correct += expected.get(q).stream().anyMatch(t -> candidates.get(t) == chosen) ? 1 : 0;
+                        queries++;
                     }
                 }
             }
-            return new RetrievalResult(regions, candidates.size(), correct);
+            return new RetrievalResult(queries, candidates.size(), correct);
         }
     }
 
