@@ -69,10 +69,7 @@ public final class AnswerScorer {
 
     /** Accuracy per type and overall; {@code predictions.get(i)} answers {@code questions.get(i)}. */
     public AccuracyReport score(List<EvalQuestion> questions, List<String> predictions) {
-        if (questions.size() != predictions.size()) {
-            throw new IllegalArgumentException(
-                    "need one prediction per question, got " + predictions.size() + " for " + questions.size());
-        }
+        requireOnePerQuestion(questions, predictions);
         Map<QuestionType, Accuracy> perType = new EnumMap<>(QuestionType.class);
         Accuracy overall = new Accuracy(0, 0);
         for (int i = 0; i < questions.size(); i++) {
@@ -91,10 +88,7 @@ public final class AnswerScorer {
      */
     public <K extends Comparable<K>> SortedMap<K, AccuracyReport> scoreBy(List<EvalQuestion> questions,
             List<String> predictions, Function<EvalQuestion, K> key) {
-        if (questions.size() != predictions.size()) {
-            throw new IllegalArgumentException(
-                    "need one prediction per question, got " + predictions.size() + " for " + questions.size());
-        }
+        requireOnePerQuestion(questions, predictions);
         Map<K, List<Integer>> groups = new TreeMap<>();
         for (int i = 0; i < questions.size(); i++) {
             groups.computeIfAbsent(key.apply(questions.get(i)), k -> new ArrayList<>()).add(i);
@@ -103,6 +97,13 @@ public final class AnswerScorer {
         groups.forEach((k, indices) -> out.put(k, score(indices.stream().map(questions::get).toList(),
                 indices.stream().map(predictions::get).toList())));
         return out;
+    }
+
+    private static void requireOnePerQuestion(List<EvalQuestion> questions, List<String> predictions) {
+        if (questions.size() != predictions.size()) {
+            throw new IllegalArgumentException(
+                    "need one prediction per question, got " + predictions.size() + " for " + questions.size());
+        }
     }
 
     private static String canonical(String word) {
