@@ -83,7 +83,8 @@ public final class Trainer {
             }
             Path metricsFile = out.resolve("metrics.jsonl");
             double lastLoss = Double.NaN;
-            int skipped = 0;
+            GuardedUpdate update = new GuardedUpdate(optimizer, config.maxGradNorm(), config.maxSkippedSteps(),
+                    "lower the learning rate or check the data");
             long begin = System.nanoTime();
             try (VisionFeatureCache features = new VisionFeatureCache(model, preprocessor(modelConfig),
                             FEATURE_CACHE_BYTES);
@@ -95,20 +96,11 @@ public final class Trainer {
                     long stepBegin = System.nanoTime();
                     List<TrainingSample> batch = batch(data, step, stepsPerEpoch);
                     StepOutcome outcome = trainStep(model, features, batch, step);
-                    double gradNorm = GradientClipping.clipParameters(parameters, config.maxGradNorm());
                     double factor = schedule.factor(step);
-                    if (Double.isFinite(outcome.loss) && Double.isFinite(gradNorm)) {
-                        optimizer.step(parameters, factor);
-                    } else {
-                        String problem = "step " + (step + 1) + ": loss " + outcome.loss + ", gradient norm " + gradNorm
-                                + " (samples " + batch.stream().map(TrainingSample::id).toList() + "; non-finite"
-                                + " gradients in " + nonFinite(parameters) + ")";
-                        if (++skipped > config.maxSkippedSteps()) {
-                            throw new LlavaException(problem + "; lower the learning rate or check the data");
-                        }
-                        LOG.warn("{}: skipped ({} of at most {})", problem, skipped, config.maxSkippedSteps());
-                    }
-                    AdamW.zeroGradients(parameters);
+                    long stepNumber = step + 1;
+                    double gradNorm = update.apply(parameters, outcome.loss, factor, () -> "step " + stepNumber
+                            + " (samples " + batch.stream().map(TrainingSample::id).toList()
+                            + "; non-finite gradients in " + nonFinite(parameters) + ")");
                     double seconds = (System.nanoTime() - stepBegin) / 1e9;
                     StepMetrics metrics = new StepMetrics(step, totalSteps,
                             (double) (step + 1) / stepsPerEpoch, outcome.loss, config.learningRate() * factor,

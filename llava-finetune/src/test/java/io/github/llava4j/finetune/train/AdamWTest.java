@@ -68,6 +68,12 @@ class AdamWTest {
         return p.value().toFloatArray();
     }
 
+    private static float[] gradient(TrainableParameter p) {
+        try (NDArray g = p.value().getGradient()) {
+            return g.toFloatArray();
+        }
+    }
+
     /** torch.optim.AdamW's update in double precision (checked once against torch 1.13 AdamW + LambdaLR in float64 on
      *  the values of the three-step test: equal to 1e-15). */
     private static final class Reference {
@@ -213,6 +219,41 @@ class AdamWTest {
                     .hasMessageContaining("[3]");
             // a failed load leaves the state as it was
             assertThat(adamW.stepCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void guarded_update_should_step_on_finite_values_and_skip_non_finite_ones_until_the_limit() {
+        List<TrainableParameter> params = List.of(param("w", new float[] {1f, 2f}, new Shape(2), 1e-1));
+        try (AdamW adamW = new AdamW(AdamWConfig.defaults(), manager)) {
+            GuardedUpdate update = new GuardedUpdate(adamW, 1.0, 1, "lower the learning rate");
+
+            setGradients(params, new float[][] {{3f, 4f}});
+            double norm = update.apply(params, 0.5, 1.0, () -> "step 1");
+            assertThat(norm).isCloseTo(5.0, within(1e-6));
+            assertThat(adamW.stepCount()).isEqualTo(1);
+            float[] afterStep = values(params.get(0));
+            assertThat(afterStep[0]).isLessThan(1f);
+            assertThat(gradient(params.get(0)))
+                    .containsExactly(0f, 0f);
+
+            setGradients(params, new float[][] {{Float.NaN, 1f}});
+            assertThat(update.apply(params, 0.5, 1.0, () -> "step 2")).isNaN();
+            assertThat(update.skipped()).isEqualTo(1);
+            assertThat(adamW.stepCount()).isEqualTo(1);
+            assertThat(values(params.get(0))).containsExactly(afterStep);
+            assertThat(gradient(params.get(0)))
+                    .containsExactly(0f, 0f);
+
+            setGradients(params, new float[][] {{1f, 1f}});
+            assertThatThrownBy(() -> update.apply(params, Double.POSITIVE_INFINITY, 1.0, () -> "clip step 3"))
+                    .isInstanceOf(io.github.llava4j.LlavaException.class)
+                    .hasMessageContaining("clip step 3")
+                    .hasMessageContaining("loss Infinity")
+                    .hasMessageContaining("lower the learning rate");
+            assertThat(adamW.stepCount()).isEqualTo(1);
+            assertThat(gradient(params.get(0)))
+                    .containsExactly(0f, 0f);
         }
     }
 

@@ -7,13 +7,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.github.llava4j.DjlDefaults;
-import io.github.llava4j.LlavaException;
 import io.github.llava4j.config.ConfigReader;
 import io.github.llava4j.config.LlavaConfig;
 import io.github.llava4j.finetune.train.AdamW;
 import io.github.llava4j.finetune.train.AdamWConfig;
-import io.github.llava4j.finetune.train.GradientClipping;
-import io.github.llava4j.finetune.train.Gradients;
+import io.github.llava4j.finetune.train.GuardedUpdate;
 import io.github.llava4j.finetune.train.LearningRateSchedule;
 import io.github.llava4j.finetune.train.ModelExporter;
 import io.github.llava4j.finetune.train.StepMetrics;
@@ -52,7 +50,6 @@ import java.util.function.Function;
  * (the engine allows a single gradient collector).
  */
 public final class ClipPretrainer {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClipPretrainer.class);
     /** Steps with a non-finite gradient skipped before giving up (docs/finetuning.md, "A known problem"). */
     static final int MAX_SKIPPED_STEPS = 10;
 
@@ -130,22 +127,15 @@ public final class ClipPretrainer {
             List<TrainableParameter> parameters = new ArrayList<>(model.parameters());
             parameters.addAll(heads.parameters(lr));
             long begin = System.nanoTime();
-            int skipped = 0;
+            GuardedUpdate update = new GuardedUpdate(optimizer, config.maxGradNorm(), MAX_SKIPPED_STEPS,
+                    "lower the learning rate");
             for (int step = 0; step < config.steps(); step++) {
                 long stepBegin = System.nanoTime();
                 List<ImageCaption> batch = batch(groups, groupsPerBatch, step, stepsPerEpoch);
                 double loss = trainStep(model, heads, preprocessor, batch, groupSize, tokens, step, manager);
-                double gradNorm = GradientClipping.clipParameters(parameters, config.maxGradNorm());
                 double factor = schedule.factor(step);
-                if (Double.isFinite(loss) && Double.isFinite(gradNorm)) {
-                    optimizer.step(parameters, factor);
-                } else if (++skipped > MAX_SKIPPED_STEPS) {
-                    throw new LlavaException("clip step " + (step + 1) + ": loss " + loss + ", gradient norm "
-                            + gradNorm + "; lower the learning rate");
-                } else {
-                    LOG.warn("clip step {}: loss {}, gradient norm {}: skipped", step + 1, loss, gradNorm);
-                }
-                Gradients.zero(parameters);
+                int stepNumber = step + 1;
+                double gradNorm = update.apply(parameters, loss, factor, () -> "clip step " + stepNumber);
                 heads.clampLogitScale();
                 double seconds = (System.nanoTime() - stepBegin) / 1e9;
                 StepMetrics metrics = new StepMetrics(step, config.steps(), (double) (step + 1) / stepsPerEpoch, loss,

@@ -6,13 +6,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import io.github.llava4j.DjlDefaults;
-import io.github.llava4j.LlavaException;
 import io.github.llava4j.config.ConfigReader;
 import io.github.llava4j.config.LlavaConfig;
 import io.github.llava4j.finetune.train.AdamW;
 import io.github.llava4j.finetune.train.AdamWConfig;
-import io.github.llava4j.finetune.train.GradientClipping;
-import io.github.llava4j.finetune.train.Gradients;
+import io.github.llava4j.finetune.train.GuardedUpdate;
 import io.github.llava4j.finetune.train.LearningRateSchedule;
 import io.github.llava4j.finetune.train.ModelExporter;
 import io.github.llava4j.finetune.train.StepMetrics;
@@ -44,7 +42,6 @@ import java.util.OptionalDouble;
  * <p>A run is a function of its seed. One run per JVM at a time (the engine allows a single gradient collector).
  */
 public final class LanguageModelPretrainer {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LanguageModelPretrainer.class);
     /** Steps with a non-finite gradient skipped before giving up (docs/finetuning.md, "A known problem"). */
     static final int MAX_SKIPPED_STEPS = 10;
 
@@ -100,7 +97,8 @@ public final class LanguageModelPretrainer {
             int epoch = -1;
             int next = 0;
             long begin = System.nanoTime();
-            int skipped = 0;
+            GuardedUpdate update = new GuardedUpdate(optimizer, config.maxGradNorm(), MAX_SKIPPED_STEPS,
+                    "lower the learning rate");
             for (int step = 0; step < config.steps(); step++) {
                 long stepBegin = System.nanoTime();
                 if (next >= epochSequences.size()) {
@@ -118,17 +116,9 @@ public final class LanguageModelPretrainer {
                     loss += trainSequence(model, ids, batch.size(), manager) / batch.size();
                     tokens += ids.length - 1;
                 }
-                double gradNorm = GradientClipping.clipParameters(parameters, config.maxGradNorm());
                 double factor = schedule.factor(step);
-                if (Double.isFinite(loss) && Double.isFinite(gradNorm)) {
-                    optimizer.step(parameters, factor);
-                } else if (++skipped > MAX_SKIPPED_STEPS) {
-                    throw new LlavaException("language model step " + (step + 1) + ": loss " + loss
-                            + ", gradient norm " + gradNorm + "; lower the learning rate");
-                } else {
-                    LOG.warn("language model step {}: loss {}, gradient norm {}: skipped", step + 1, loss, gradNorm);
-                }
-                Gradients.zero(parameters);
+                int stepNumber = step + 1;
+                double gradNorm = update.apply(parameters, loss, factor, () -> "language model step " + stepNumber);
                 double seconds = (System.nanoTime() - stepBegin) / 1e9;
                 double epochs = epoch + (double) next / epochSequences.size();
                 StepMetrics metrics = new StepMetrics(step, config.steps(), epochs, loss, lr * factor, gradNorm,
