@@ -7,6 +7,7 @@ import io.github.llava4j.LlavaResult;
 import io.github.llava4j.LoadOptions;
 import io.github.llava4j.generate.GenerationConfig;
 import io.github.llava4j.io.DType;
+import io.github.llava4j.io.FileTrees;
 import io.github.llava4j.io.ModelPresets;
 import io.github.llava4j.io.TensorNames;
 import io.github.llava4j.text.Conversation;
@@ -16,10 +17,8 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -77,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
                         result.imageEncodeMs(), result.imageEncodeMs() + result.generation().timings().ttftMs());
             }
         } finally {
-            deleteRecursively(dir);
+            FileTrees.deleteRecursively(dir);
         }
         out.flush();
         return 0;
@@ -91,14 +90,6 @@ final class DemoCommand implements Callable<Integer> {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

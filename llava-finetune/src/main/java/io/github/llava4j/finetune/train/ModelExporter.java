@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.github.llava4j.io.Checkpoint;
 import io.github.llava4j.io.DType;
+import io.github.llava4j.io.FileTrees;
 import io.github.llava4j.io.SafeTensorsWriter;
 import io.github.llava4j.finetune.lora.LoraAdapter;
 import java.io.IOException;
@@ -48,14 +49,14 @@ public final class ModelExporter {
             copyConfigurationFiles(trained.folder(), temp);
             writeWeights(trained, temp.resolve(Checkpoint.SINGLE_FILE), dtype, dropped);
             if (Files.exists(target)) {
-                TrainingCheckpoints.deleteTree(target);
+                FileTrees.deleteRecursively(target);
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            TrainingCheckpoints.deleteTree(temp);
+            FileTrees.deleteRecursively(temp);
             throw new UncheckedIOException(target + ": cannot export (" + e.getMessage() + ")", e);
         } catch (RuntimeException e) {
-            TrainingCheckpoints.deleteTree(temp);
+            FileTrees.deleteRecursively(temp);
             throw e;
         }
         return dropped;

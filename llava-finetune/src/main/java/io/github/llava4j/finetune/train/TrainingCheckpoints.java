@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.llava4j.CheckpointException;
 import io.github.llava4j.io.DType;
+import io.github.llava4j.io.FileTrees;
 import io.github.llava4j.io.SafeTensors;
 import io.github.llava4j.io.SafeTensorsWriter;
 import io.github.llava4j.io.TensorInfo;
@@ -91,11 +92,11 @@ final class TrainingCheckpoints {
             identity.parameters().forEach(state.putArray("parameters")::add);
             json.writerWithDefaultPrettyPrinter().writeValue(temp.resolve(STATE).toFile(), state);
             if (Files.exists(target)) {
-                deleteTree(target);
+                FileTrees.deleteRecursively(target);
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            deleteTree(temp);
+            FileTrees.deleteRecursively(temp);
             throw new UncheckedIOException(target + ": cannot write checkpoint (" + e.getMessage() + ")", e);
         }
         prune();
@@ -171,20 +172,7 @@ final class TrainingCheckpoints {
         }
         all.sort(Comparator.comparingLong(Saved::step).reversed());
         for (int i = keep; i < all.size(); i++) {
-            deleteTree(all.get(i).dir());
-        }
-    }
-
-    static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": cannot delete", e);
+            FileTrees.deleteRecursively(all.get(i).dir());
         }
     }
 }
