@@ -1,6 +1,7 @@
 package io.github.llava4j.miniature.cli;
 
 import io.github.llava4j.cli.CliRunner;
+import io.github.llava4j.io.FileTrees;
 import io.github.llava4j.miniature.demo.MiniatureDemo;
 import io.github.llava4j.miniature.demo.ShippedModel;
 import io.github.llava4j.miniature.recipe.MiniatureRecipe;
@@ -66,11 +67,7 @@ public final class MiniatureCli implements Runnable {
                 out.println("\n[" + transcript.answers() + " answers, tool calls: " + transcript.toolCalls() + "]");
                 return 0;
             } finally {
-                if (temp != null) {
-                    try (var files = Files.walk(temp)) {
-                        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                    }
-                }
+                FileTrees.deleteRecursively(temp);
             }
         }
     }
@@ -121,8 +118,11 @@ public final class MiniatureCli implements Runnable {
         @Option(names = "--stage2-batch-size", description = "stage 2 global batch")
         Integer stage2BatchSize;
 
-        @Option(names = "--stage2-lr", description = "stage 2 learning rate")
+        @Option(names = "--stage2-lr", description = "stage 2 learning rate of the language model")
         Double stage2Lr;
+
+        @Option(names = "--stage2-projector-lr", description = "stage 2 learning rate of the projector")
+        Double stage2ProjectorLr;
 
         @Override
         public Integer call() throws Exception {
@@ -165,6 +165,9 @@ public final class MiniatureCli implements Runnable {
             }
             if (stage2Lr != null) {
                 b.stage2LearningRate(stage2Lr);
+            }
+            if (stage2ProjectorLr != null) {
+                b.stage2ProjectorLearningRate(stage2ProjectorLr);
             }
             RecipeConfig config = b.build();
             MiniatureRecipe.Report report = new MiniatureRecipe(config).run();

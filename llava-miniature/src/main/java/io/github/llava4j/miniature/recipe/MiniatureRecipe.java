@@ -176,9 +176,11 @@ public final class MiniatureRecipe {
                 config.stage1BatchSize(), config.stage1LearningRate());
     }
 
-    private TrainerConfig stage2(Path model, Path data, Path images, Path out) {
+    /** Stage 2 as the recipe runs it: the language model at {@code stage2LearningRate}, the projector at its own. */
+    TrainerConfig stage2(Path model, Path data, Path images, Path out) {
         return trainerConfig(Stage.STAGE2, model, data, images, out, config.stage2Epochs(), config.stage2BatchSize(),
-                config.stage2LearningRate());
+                config.stage2LearningRate()).toBuilder()
+                .projectorLearningRate(config.stage2ProjectorLearningRate()).build();
     }
 
     /** A stage's run as a user would configure it; only the epochs, batch and learning rate differ between stages. */

@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param questionsPerType evaluation questions per type and held-out scene (at most)
  * @param describedImages held-out scenes whose free-form description is scored
  * @param clipHardNegatives edited copies of each image in its CLIP batch ({@code HardNegatives}); 0 for none
+ * @param stage2LearningRate the language model's learning rate in stage 2
+ * @param stage2ProjectorLearningRate the projector's learning rate in stage 2 (LLaVA's {@code mm_projector_lr})
  */
 public record RecipeConfig(
         Path output,
@@ -33,6 +35,7 @@ public record RecipeConfig(
         int stage2Epochs,
         int stage2BatchSize,
         double stage2LearningRate,
+        double stage2ProjectorLearningRate,
         boolean ablations,
         boolean progressBar) {
 
@@ -51,12 +54,12 @@ public record RecipeConfig(
 
     public static RecipeConfig defaults(Path output) {
         return new RecipeConfig(output, 42, WorldConfig.defaults(), MiniatureArchitecture.defaults(), 2400, 200, 1,
-                50, 1500, 3, 1000, 3, 32, 2e-3, 2, 8, 2e-3, true, true);
+                50, 1500, 3, 1000, 3, 32, 2e-3, 2, 8, 2e-3, 2e-3, true, true);
     }
 
     public static RecipeConfig quick(Path output) {
         return new RecipeConfig(output, 42, WorldConfig.defaults(), MiniatureArchitecture.defaults(), 300, 40, 1, 10,
-                100, 1, 60, 1, 16, 2e-3, 1, 8, 2e-3, false, false);
+                100, 1, 60, 1, 16, 2e-3, 1, 8, 2e-3, 2e-3, false, false);
     }
 
     /** A builder starting from this config's values. */
@@ -83,6 +86,7 @@ public record RecipeConfig(
         private int stage2Epochs;
         private int stage2BatchSize;
         private double stage2LearningRate;
+        private double stage2ProjectorLearningRate;
         private boolean ablations;
         private boolean progressBar;
 
@@ -104,6 +108,7 @@ public record RecipeConfig(
             stage2Epochs = c.stage2Epochs;
             stage2BatchSize = c.stage2BatchSize;
             stage2LearningRate = c.stage2LearningRate;
+            stage2ProjectorLearningRate = c.stage2ProjectorLearningRate;
             ablations = c.ablations;
             progressBar = c.progressBar;
         }
@@ -125,13 +130,15 @@ public record RecipeConfig(
         public Builder stage2Epochs(int v) { stage2Epochs = v; return this; }
         public Builder stage2BatchSize(int v) { stage2BatchSize = v; return this; }
         public Builder stage2LearningRate(double v) { stage2LearningRate = v; return this; }
+        public Builder stage2ProjectorLearningRate(double v) { stage2ProjectorLearningRate = v; return this; }
         public Builder ablations(boolean v) { ablations = v; return this; }
         public Builder progressBar(boolean v) { progressBar = v; return this; }
 
         public RecipeConfig build() {
             return new RecipeConfig(output, seed, world, architecture, trainImages, heldOutImages, questionsPerType,
                     describedImages, clipSteps, clipHardNegatives, languageModelSteps, stage1Epochs, stage1BatchSize,
-                    stage1LearningRate, stage2Epochs, stage2BatchSize, stage2LearningRate, ablations, progressBar);
+                    stage1LearningRate, stage2Epochs, stage2BatchSize, stage2LearningRate, stage2ProjectorLearningRate,
+                    ablations, progressBar);
         }
     }
 }

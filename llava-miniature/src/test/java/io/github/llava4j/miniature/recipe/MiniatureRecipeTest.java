@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.llava4j.finetune.teacher.ResponseType;
 import io.github.llava4j.finetune.train.MetricsLog;
 import io.github.llava4j.finetune.train.StepMetrics;
+import io.github.llava4j.finetune.train.TrainerConfig;
 import java.util.List;
 import io.github.llava4j.miniature.world.QuestionType;
 import io.github.llava4j.miniature.world.WorldConfig;
@@ -51,5 +52,17 @@ class MiniatureRecipeTest {
                 .isEqualTo(full.accuracy().overall().total());
         assertThat(dir.resolve("run/report.md")).content().contains("| objects |");
         assertThat(dir.resolve("run/report.json")).content().contains("\"full_by_objects\"");
+    }
+
+    @Test
+    void should_train_the_projector_at_its_own_rate_in_stage_2() {
+        RecipeConfig config = RecipeConfig.quick(dir.resolve("run")).toBuilder()
+                .stage2LearningRate(5e-4).stage2ProjectorLearningRate(2e-3).build();
+
+        TrainerConfig stage2 = new MiniatureRecipe(config).stage2(dir.resolve("model"), dir.resolve("data.json"),
+                dir.resolve("images"), dir.resolve("stage2"));
+
+        assertThat(stage2.learningRate()).isEqualTo(5e-4);
+        assertThat(stage2.projectorLearningRate()).contains(2e-3);
     }
 }
