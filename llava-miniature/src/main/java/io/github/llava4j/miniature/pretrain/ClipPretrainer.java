@@ -171,10 +171,11 @@ public final class ClipPretrainer {
                 NDArray features = model.model().encodeVision(pixels, scratch); // [N, P, Dv]
                 NDArray loss = heads.contrastiveLoss(heads.embedImages(features),
                         heads.embedCaptions(captions, scratch), scratch);
-                RegionBatch regions = RegionBatch.of(batch, (int) features.getShape().get(1), tokens::get);
+                RegionBatch regions = RegionBatch.of(batch, (int) features.getShape().get(1));
                 if (regions != null) {
+                    List<int[]> phrases = regions.phrases().stream().map(tokens::get).toList();
                     loss = loss.add(heads.regionLoss(heads.embedRegions(features, regions.pool(scratch)),
-                            heads.embedCaptions(regions.phrases(), scratch), regions.targets(), scratch));
+                            heads.embedCaptions(phrases, scratch), regions.targets(), scratch));
                 }
                 double value = loss.getFloat();
                 collector.backward(loss);
@@ -189,7 +190,7 @@ public final class ClipPretrainer {
      */
     public static RetrievalResult evaluateRetrieval(Path folder, List<ImageCaption> heldOut) {
         return retrieval(folder, heldOut, image -> List.of(image.captions()),
-                (heads, features, chunk, tokenizer, scratch) -> heads.embedImages(features));
+                (heads, features, chunk, scratch) -> heads.embedImages(features));
     }
 
     /**
@@ -198,14 +199,13 @@ public final class ClipPretrainer {
      */
     public static RetrievalResult evaluateRegionRetrieval(Path folder, List<ImageCaption> heldOut) {
         return retrieval(folder, heldOut, image -> image.regions().stream().map(r -> List.of(r.phrase())).toList(),
-                (heads, features, chunk, tokenizer, scratch) -> heads.embedRegions(features,
-                        RegionBatch.of(chunk, (int) features.getShape().get(1), tokenizer::encode).pool(scratch)));
+                (heads, features, chunk, scratch) -> heads.embedRegions(features,
+                        RegionBatch.of(chunk, (int) features.getShape().get(1)).pool(scratch)));
     }
 
     /** The queries of a chunk of images embedded for retrieval: one row per query, in {@code answers} order. */
     private interface QueryEmbedder {
-        NDArray embed(ClipHeads heads, NDArray features, List<ImageCaption> chunk, LlavaTokenizer tokenizer,
-                NDManager scratch);
+        NDArray embed(ClipHeads heads, NDArray features, List<ImageCaption> chunk, NDManager scratch);
     }
 
     /**
@@ -239,7 +239,7 @@ public final class ClipPretrainer {
                 try (NDManager scratch = manager.newSubManager()) {
                     NDArray features = model.model().encodeVision(pixels(chunk, preprocessor, modelConfig, scratch),
                             scratch); // [n, P, Dv]
-                    NDArray embedded = embedder.embed(heads, features, chunk, tokenizer, scratch); // [Q, J]
+                    NDArray embedded = embedder.embed(heads, features, chunk, scratch); // [Q, J]
                     long[] best = ClipHeads.similarities(embedded, candidateEmbeddings).argMax(1).toLongArray();
                     for (int q = 0; q < expected.size(); q++) {
                         int chosen = (int) best[q];
@@ -285,11 +285,11 @@ public final class ClipPretrainer {
 
     /**
      * The regions of a batch for {@link ClipHeads#regionLoss}: each region's averaging weights over the batch's
-     * {@code N * P} patch features, the batch's distinct phrases (tokenised) and each region's phrase index.
+     * {@code N * P} patch features, the batch's distinct phrases and each region's phrase index.
      */
-    private record RegionBatch(float[] weights, int rows, int columns, List<int[]> phrases, int[] targets) {
+    private record RegionBatch(float[] weights, int rows, int columns, List<String> phrases, int[] targets) {
         /** Null when no image of the batch has regions. */
-        static RegionBatch of(List<ImageCaption> batch, int patches, Function<String, int[]> tokens) {
+        static RegionBatch of(List<ImageCaption> batch, int patches) {
             int grid = (int) Math.round(Math.sqrt(patches));
             Map<String, Integer> phraseIndex = new LinkedHashMap<>();
             List<int[]> rowsPatches = new ArrayList<>();
@@ -314,8 +314,7 @@ public final class ClipPretrainer {
                     weights[r * columns + patch] = 1f / rowsPatches.get(r).length;
                 }
             }
-            List<int[]> phrases = phraseIndex.keySet().stream().map(tokens).toList();
-            return new RegionBatch(weights, rowsPatches.size(), columns, phrases,
+            return new RegionBatch(weights, rowsPatches.size(), columns, List.copyOf(phraseIndex.keySet()),
                     targets.stream().mapToInt(Integer::intValue).toArray());
         }
 
