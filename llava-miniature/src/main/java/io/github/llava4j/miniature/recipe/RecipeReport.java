@@ -34,22 +34,13 @@ final class RecipeReport {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Held-out scenes: %d, questions: %d, seed %d.%n%n",
                 config.heldOutImages(), report.results().get(0).answers().size(), config.seed()));
-        sb.append("| model |");
-        for (QuestionType t : QuestionType.values()) {
-            sb.append(' ').append(t.name().toLowerCase(Locale.ROOT)).append(" |");
-        }
-        sb.append(" overall | description F1 |\n|---|");
-        sb.append("---|".repeat(QuestionType.values().length + 2)).append('\n');
+        appendHeader(sb, "model", "description F1");
         for (Evaluator.Result r : report.results()) {
             appendCells(sb.append("| ").append(r.name()).append(" |"), r.accuracy());
             sb.append(String.format(Locale.ROOT, " %.2f |%n", r.description().f1()));
         }
-        sb.append("\nThe full model by the number of objects in the question's scene:\n\n| objects |");
-        for (QuestionType t : QuestionType.values()) {
-            sb.append(' ').append(t.name().toLowerCase(Locale.ROOT)).append(" |");
-        }
-        sb.append(" overall | questions |\n|---|").append("---|".repeat(QuestionType.values().length + 2))
-                .append('\n');
+        appendHeader(sb.append("\nThe full model by the number of objects in the question's scene:\n\n"), "objects",
+                "questions");
         report.fullByObjects().forEach((objects, accuracy) -> appendCells(sb.append("| ").append(objects).append(" |"),
                 accuracy).append(' ').append(accuracy.overall().total()).append(" |\n"));
         sb.append("\n| step | seconds |\n|---|---|\n");
@@ -68,6 +59,16 @@ final class RecipeReport {
         }
         sb.append("\nTeacher: ").append(report.teacher().format()).append('\n');
         return sb.toString();
+    }
+
+    /** A table's header and separator rows: {@code first}, one column per question type, overall, {@code last}. */
+    private static void appendHeader(StringBuilder sb, String first, String last) {
+        sb.append("| ").append(first).append(" |");
+        for (QuestionType t : QuestionType.values()) {
+            sb.append(' ').append(t.name().toLowerCase(Locale.ROOT)).append(" |");
+        }
+        sb.append(" overall | ").append(last).append(" |\n|---|");
+        sb.append("---|".repeat(QuestionType.values().length + 2)).append('\n');
     }
 
     /** One cell per question type, then the overall one. */
