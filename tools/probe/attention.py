@@ -1,7 +1,8 @@
 """Where does the miniature model's language model look when it answers?
 
-For held-out questions that name exactly one object by its colour ("What shape is the red object?"), runs the model
-with tools/reference/llava_reference.py's independent forward (CLIP tower, projector, RMSNorm, RoPE) and reports, per
+For held-out questions that name exactly one object (shape questions name it by its colour, "What shape is the red
+object?"; colour questions by its shape, "Which colour does the circle have?"), runs the model with
+tools/reference/llava_reference.py's independent forward (CLIP tower, projector, RMSNorm, RoPE) and reports, per
 decoder layer, at the last prompt position (the one that predicts the answer):
   - the share of its attention (mean over heads) on the 64 image positions,
   - of that, the share on the patches under the named object's box (uniform attention gives the box's area share),
@@ -29,6 +30,16 @@ def model_variant(cfg):
     return dict(vision=cfg["vision_config"], text=cfg["text_config"], projector=cfg["mm_projector_type"],
                 feature_layer=cfg["vision_feature_layer"], strategy=cfg["vision_feature_select_strategy"],
                 tie=cfg.get("tie_word_embeddings", False), image_token=cfg["image_token_index"])
+
+
+def named(question, category):
+    """Whether a category ("red circle") is what the question names: a colour in a shape question ("What shape is
+    the red object?", "Which shape is red?"), a shape in a colour question ("Which colour does the circle have?")."""
+    by_colour = re.search(r"the (\w+) object|shape is (\w+)", question)
+    if by_colour:
+        return category.startswith((by_colour.group(1) or by_colour.group(2)) + " ")
+    by_shape = re.search(r"the (\w+)(?: have)?\?$", question)
+    return by_shape is not None and category.endswith(" " + by_shape.group(1))
 
 
 def last_position_attention(tc, w, embeds):
@@ -79,9 +90,7 @@ def main():
     area = 0.0
     n = 0
     for p in json.load(open(prompts)):
-        named = re.search(r"the (\w+) object|shape is (\w+)", p["question"])
-        colour = named.group(1) or named.group(2)
-        matches = [a for a in objects[p["sceneId"]] if categories[a["category_id"]].startswith(colour + " ")]
+        matches = [a for a in objects[p["sceneId"]] if named(p["question"], categories[a["category_id"]])]
         if len(matches) != 1:
             continue
         x, y, bw, bh = matches[0]["bbox"]
