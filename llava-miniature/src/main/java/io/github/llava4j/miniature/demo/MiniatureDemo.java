@@ -13,6 +13,7 @@ import dev.langchain4j.service.UserMessage;
 import io.github.llava4j.Llava;
 import io.github.llava4j.LlavaEngine;
 import io.github.llava4j.langchain4j.LlavaStreamingChatModel;
+import io.github.llava4j.miniature.teacher.WorldTeacher;
 import io.github.llava4j.miniature.world.Colour;
 import io.github.llava4j.miniature.world.EvalQuestion;
 import io.github.llava4j.miniature.world.QuestionGenerator;
@@ -116,17 +117,22 @@ public final class MiniatureDemo {
         return new Transcript(transcript.toString(), List.copyOf(tools.calls), answers);
     }
 
-    /** Two questions of the world's kinds about {@code scene}: how many shapes, and one more it allows. */
+    /**
+     * What the demo asks about {@code scene}, in an order the model was trained on: a description as the first turn
+     * (its training descriptions are single turns after the image), then how many shapes and one more question of
+     * the world's kinds with LLaVA-1.5's short-answer prompt, as in its training conversations. Asked first, a
+     * question answered in a sentence made the shipped model's later answers in the same memory ramble.
+     */
     private static List<String> questionsFor(QuestionGenerator generator, Scene scene) {
         List<String> asked = new ArrayList<>();
-        asked.add("How many shapes are there?");
+        asked.add("Describe the image in detail.");
+        asked.add("How many shapes are there?\n" + WorldTeacher.SHORT_ANSWER);
         for (EvalQuestion q : generator.all(scene)) {
             if (q.type() == QuestionType.COLOUR || q.type() == QuestionType.POSITION) {
-                asked.add(q.question());
+                asked.add(q.question() + "\n" + WorldTeacher.SHORT_ANSWER);
                 break;
             }
         }
-        asked.add("Describe the image in detail.");
         return asked;
     }
 
