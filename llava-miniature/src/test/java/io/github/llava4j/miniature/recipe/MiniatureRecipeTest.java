@@ -24,12 +24,9 @@ class MiniatureRecipeTest {
 
     @Test
     void should_run_every_step_from_world_to_evaluation() {
-        RecipeConfig config = RecipeConfig.quick(dir.resolve("run")).toBuilder()
-                .world(WorldConfig.defaults().toBuilder().objects(1, 2).build())
-                .trainImages(160).heldOutImages(20).describedImages(3)
-                .clipSteps(60).languageModelSteps(40)
-                .stage1Epochs(1).stage2Epochs(1).stage2BatchSize(8)
-                .ablations(false).progressBar(false)
+        RecipeConfig config = ciScale(1, 2)
+                .trainImages(160).heldOutImages(20)
+                .clipSteps(60).languageModelSteps(40).stage2Epochs(1)
                 .build();
 
         MiniatureRecipe.Report report = new MiniatureRecipe(config).run();
@@ -62,12 +59,9 @@ class MiniatureRecipeTest {
      */
     @Test
     void should_read_a_lone_objects_colour_well_above_chance_after_a_short_run() {
-        RecipeConfig config = RecipeConfig.quick(dir.resolve("run")).toBuilder()
-                .world(WorldConfig.defaults().toBuilder().objects(1, 1).build())
-                .trainImages(400).heldOutImages(40).describedImages(3)
-                .clipSteps(100).languageModelSteps(200)
-                .stage1Epochs(1).stage2Epochs(6).stage2BatchSize(8)
-                .ablations(false).progressBar(false)
+        RecipeConfig config = ciScale(1, 1)
+                .trainImages(400).heldOutImages(40)
+                .clipSteps(100).languageModelSteps(200).stage2Epochs(6)
                 .build();
 
         MiniatureRecipe.Report report = new MiniatureRecipe(config).run();
@@ -75,6 +69,14 @@ class MiniatureRecipeTest {
         Accuracy colour = report.results().get(0).accuracy().perType().get(QuestionType.COLOUR);
         assertThat(colour.total()).isGreaterThanOrEqualTo(30);
         assertThat(colour.fraction()).as(colour.toString()).isGreaterThanOrEqualTo(0.5);
+    }
+
+    /** The quick recipe with min..max objects per image, one stage-1 epoch, no ablation and no progress bar. */
+    private RecipeConfig.Builder ciScale(int minObjects, int maxObjects) {
+        return RecipeConfig.quick(dir.resolve("run")).toBuilder()
+                .world(WorldConfig.defaults().toBuilder().objects(minObjects, maxObjects).build())
+                .describedImages(3).stage1Epochs(1).stage2BatchSize(8)
+                .ablations(false).progressBar(false);
     }
 
     @Test
