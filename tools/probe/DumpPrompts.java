@@ -34,7 +34,7 @@ public class DumpPrompts {
                 if (!q.path("type").asText().equals(type)) {
                     continue;
                 }
-                String prompt = q.path("question").asText() + "\n" + WorldTeacher.SHORT_ANSWER;
+                String prompt = WorldTeacher.shortAnswer(q.path("question").asText());
                 PromptTokens tokens = ChatTemplates.defaultTemplate()
                         .encode(Conversation.builder().user(prompt, 1).build(), tokenizer, imageToken);
                 ObjectNode o = out.addObject();

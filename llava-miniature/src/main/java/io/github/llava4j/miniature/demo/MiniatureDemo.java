@@ -126,10 +126,10 @@ public final class MiniatureDemo {
     private static List<String> questionsFor(QuestionGenerator generator, Scene scene) {
         List<String> asked = new ArrayList<>();
         asked.add("Describe the image in detail.");
-        asked.add("How many shapes are there?\n" + WorldTeacher.SHORT_ANSWER);
+        asked.add(WorldTeacher.shortAnswer("How many shapes are there?"));
         for (EvalQuestion q : generator.all(scene)) {
             if (q.type() == QuestionType.COLOUR || q.type() == QuestionType.POSITION) {
-                asked.add(q.question() + "\n" + WorldTeacher.SHORT_ANSWER);
+                asked.add(WorldTeacher.shortAnswer(q.question()));
                 break;
             }
         }

@@ -50,7 +50,7 @@ public final class Evaluator {
                 Progress bar = Progress.start(progress, "eval " + name, questions.size() + describe.size())) {
             List<String> answers = new ArrayList<>();
             for (EvalQuestion q : questions) {
-                answers.add(ask(engine, q.sceneId(), q.question() + "\n" + WorldTeacher.SHORT_ANSWER, 8));
+                answers.add(ask(engine, q.sceneId(), WorldTeacher.shortAnswer(q.question()), 8));
                 bar.step();
             }
             DescriptionScorer scorer = new DescriptionScorer(world);

@@ -73,6 +73,14 @@ public final class WorldTeacher implements ChatModel {
         this.questionsPerConversation = questionsPerConversation;
     }
 
+    /**
+     * {@code question} as a short-answer prompt, the form the teacher writes into training conversations: the
+     * evaluation, the demo and the probes ask the model exactly so.
+     */
+    public static String shortAnswer(String question) {
+        return question + "\n" + SHORT_ANSWER;
+    }
+
     @Override
     public ChatResponse doChat(ChatRequest request) {
         ResponseType type = responseType(request.messages());
@@ -96,7 +104,7 @@ public final class WorldTeacher implements ChatModel {
                 break;
             }
             boolean brief = asked % 2 == 0;
-            sb.append("Question:\n").append(q.question()).append(brief ? "\n" + SHORT_ANSWER : "").append("\n===\n");
+            sb.append("Question:\n").append(brief ? shortAnswer(q.question()) : q.question()).append("\n===\n");
             sb.append("Answer:\n").append(brief ? capitalize(q.answer()) : sentence(q)).append("\n===\n");
             asked++;
         }
