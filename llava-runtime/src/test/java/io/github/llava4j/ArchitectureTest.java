@@ -56,4 +56,9 @@ class ArchitectureTest {
     void the_runtime_knows_nothing_of_langchain4j() {
         noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.langchain4j..").check(classes);
     }
+
+    @Test
+    void constants_in_tensor_arithmetic_are_made_by_torch() {
+        AutogradRules.constantsComeFromScalars().check(classes);
+    }
 }

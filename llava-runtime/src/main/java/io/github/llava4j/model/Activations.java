@@ -10,17 +10,17 @@ public final class Activations {
 
     /** Exact (erf) GELU: {@code 0.5·x·(1 + erf(x/√2))} (torch {@code nn.GELU()}, transformers {@code "gelu"}). */
     public static NDArray gelu(NDArray x) {
-        try (NDArray scaled = x.mul(INV_SQRT2);
+        try (NDArray scaled = Scalars.mul(x, INV_SQRT2);
                 NDArray erf = scaled.erf();
                 NDArray onePlus = erf.add(1.0);
-                NDArray half = x.mul(0.5)) {
+                NDArray half = Scalars.mul(x, 0.5)) {
             return half.mul(onePlus);
         }
     }
 
     /** CLIP's {@code quick_gelu}: {@code x·sigmoid(1.702·x)}. */
     public static NDArray quickGelu(NDArray x) {
-        try (NDArray scaled = x.mul(1.702);
+        try (NDArray scaled = Scalars.mul(x, 1.702);
                 NDArray gate = ai.djl.nn.Activation.sigmoid(scaled)) {
             return x.mul(gate);
         }

@@ -26,7 +26,7 @@ public final class ClipAttention {
         long hd = d / heads;
         double scale = Math.pow(hd, -0.5);
         try (NDArray qp = q.forward(x);
-                NDArray qs = qp.mul(scale);
+                NDArray qs = Scalars.mul(qp, scale);
                 NDArray qh = splitHeads(qs, n, p, hd); // [N, H, P, hd]
                 NDArray kp = k.forward(x);
                 NDArray kh = splitHeads(kp, n, p, hd);

@@ -59,7 +59,7 @@ public final class LlamaAttention {
         }
         try (NDArray qr = qRot;
                 NDArray kr = kRot;
-                NDArray qs = qr.mul(1.0 / Math.sqrt(headDim));
+                NDArray qs = Scalars.mul(qr, 1.0 / Math.sqrt(headDim));
                 NDArray qg = qs.reshape(kvHeads, group * t, headDim); // [Hkv, g·T, hd]
                 NDArray keys = cache.keys(layer, total); // [Hkv, L, hd]
                 NDArray values = cache.values(layer, total);

@@ -18,7 +18,7 @@ public final class RmsNorm {
                 NDArray mean = squares.mean(new int[] {-1}, true);
                 NDArray shifted = mean.add(eps);
                 // pow(-0.5) is ATen's rsqrt special case: DJL has no rsqrt, and x / sqrt(.) rounds differently.
-                NDArray inverse = shifted.pow(-0.5);
+                NDArray inverse = Scalars.pow(shifted, -0.5);
                 NDArray normed = x.mul(inverse)) {
             return normed.mul(weight);
         }

@@ -3,6 +3,7 @@ package io.github.llava4j.finetune.lora;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.llava4j.model.LinearAdapter;
+import io.github.llava4j.model.Scalars;
 
 /**
  * One LoRA pair on one linear layer: {@code (alpha / r) · B·A·dropout(x)}. A {@code [r, in]}, B {@code [out, r]} in the
@@ -45,7 +46,7 @@ public final class LoraAdapter implements LinearAdapter {
         NDArray dropped = dropout.apply(x); // [..., in]; x itself when dropout is off
         try (NDArray down = ai.djl.nn.core.Linear.linear(dropped, a).singletonOrThrow(); // [..., r]
                 NDArray up = ai.djl.nn.core.Linear.linear(down, b).singletonOrThrow()) { // [..., out]
-            return up.mul(scale);
+            return Scalars.mul(up, scale);
         } finally {
             if (dropped != x) {
                 dropped.close();
@@ -56,7 +57,7 @@ public final class LoraAdapter implements LinearAdapter {
     /** {@code W + scale · B·A} {@code [out, in]}: the weight that computes the adapted layer without the adapter. */
     public NDArray mergedWeight(NDArray weight, NDManager manager) {
         try (NDArray product = b.matMul(a);
-                NDArray scaled = product.mul(scale)) {
+                NDArray scaled = Scalars.mul(product, scale)) {
             NDArray merged = weight.add(scaled);
             merged.attach(manager);
             return merged;

@@ -11,6 +11,7 @@ import io.github.llava4j.io.DType;
 import io.github.llava4j.io.SafeTensors;
 import io.github.llava4j.io.SafeTensorsWriter;
 import io.github.llava4j.io.TensorInfo;
+import io.github.llava4j.model.Scalars;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -82,7 +83,7 @@ public final class AdamW implements AutoCloseable {
             try (NDScope ignored = new NDScope()) {
                 NDArray grad = gradientOf(p);
                 NDArray g = grad.getDataType() == DataType.FLOAT32 ? grad : grad.toType(DataType.FLOAT32, false);
-                mv[0].muli(beta1).addi(g.mul(1 - beta1));
+                mv[0].muli(beta1).addi(Scalars.mul(g, 1 - beta1));
                 mv[1].muli(beta2).addi(g.mul(g).muli(1 - beta2));
                 NDArray denom = mv[1].sqrt().divi(bc2Sqrt).addi(config.epsilon());
                 NDArray update = mv[0].div(denom).muli(lr / bc1);

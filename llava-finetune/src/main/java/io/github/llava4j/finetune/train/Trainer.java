@@ -14,6 +14,7 @@ import io.github.llava4j.finetune.lora.LoraLayers;
 import io.github.llava4j.finetune.masking.LabelMasker;
 import io.github.llava4j.image.ImagePreprocessor;
 import io.github.llava4j.io.DType;
+import io.github.llava4j.model.Scalars;
 import io.github.llava4j.text.LlavaTokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -159,7 +160,7 @@ public final class Trainer {
                         total = total.add(losses.get(i));
                         lossSum += losses.get(i).getFloat();
                     }
-                    collector.backward(total.div(batch.size()));
+                    collector.backward(Scalars.div(total, batch.size()));
                 }
             }
         }

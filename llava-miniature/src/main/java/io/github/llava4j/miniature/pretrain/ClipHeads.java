@@ -10,6 +10,7 @@ import io.github.llava4j.io.SafeTensors;
 import io.github.llava4j.io.SafeTensorsWriter;
 import io.github.llava4j.io.TensorInfo;
 import io.github.llava4j.model.Activations;
+import io.github.llava4j.model.Scalars;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -169,7 +170,7 @@ public final class ClipHeads implements AutoCloseable {
         NDArray diagonal = step.eye((int) n);
         NDArray imageToText = logits.logSoftmax(1).mul(diagonal).sum().neg();
         NDArray textToImage = logits.logSoftmax(0).mul(diagonal).sum().neg();
-        return imageToText.add(textToImage).div(2 * n);
+        return Scalars.div(imageToText.add(textToImage), 2 * n);
     }
 
     /**
@@ -199,8 +200,8 @@ public final class ClipHeads implements AutoCloseable {
         for (int r = 0; r < targets.length; r++) {
             oneHot[r * c + targets[r]] = 1;
         }
-        return logits.logSoftmax(1).mul(step.create(oneHot, new Shape(targets.length, c))).sum().neg()
-                .div(targets.length);
+        return Scalars.div(logits.logSoftmax(1).mul(step.create(oneHot, new Shape(targets.length, c))).sum().neg(),
+                targets.length);
     }
 
     /** Cosine similarities {@code [N_img, N_cap]} of image and caption embeddings. */

@@ -18,6 +18,7 @@ import io.github.llava4j.finetune.train.TrainableModel;
 import io.github.llava4j.finetune.train.TrainableParameter;
 import io.github.llava4j.finetune.train.TrainingProgress;
 import io.github.llava4j.io.DType;
+import io.github.llava4j.model.Scalars;
 import io.github.llava4j.text.LlavaTokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -140,7 +141,7 @@ public final class LanguageModelPretrainer {
                 GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDArray loss = model.loss(ids, ids, null, scratch);
             double value = loss.getFloat();
-            collector.backward(loss.div(batchSize));
+            collector.backward(Scalars.div(loss, batchSize));
             return value;
         }
     }
