@@ -3,6 +3,8 @@ package io.github.llava4j;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import ai.djl.ndarray.NDArray;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 
 /** Rules for code that may run under autograd, shared by the modules' architecture tests. */
@@ -19,5 +21,12 @@ public final class AutogradRules {
                 .orShould().callMethod(NDArray.class, "div", Number.class)
                 .orShould().callMethod(NDArray.class, "pow", Number.class)
                 .because("the backward pass reads freed memory otherwise; use io.github.llava4j.model.Scalars");
+    }
+
+    /** Checks {@link #constantsComeFromScalars()} on the main (not test) classes of {@code rootPackage}. */
+    public static void checkMainClassesOf(String rootPackage) {
+        constantsComeFromScalars().check(new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages(rootPackage));
     }
 }
