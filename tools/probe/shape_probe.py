@@ -1,5 +1,6 @@
 """Probes a miniature run's vision features: can the colour and the shape of each object be read from the patches
-its box covers? Features: mean and max over those patches. Probes: a linear classifier and a one-hidden-layer MLP,
+its box covers? Features: per object, the mean and max over those patches; per patch, each of those patches alone
+(what a question's attention has to find the object by). Probes: a linear classifier and a one-hidden-layer MLP,
 trained on the training split's objects and scored on the held-out split's (written by DumpFeatures.java).
 
 usage: python3 shape_probe.py RUN_DIR TRAIN_FEATURES HELD_OUT_FEATURES WIDTH PATCH   (see probe.sh)
@@ -38,6 +39,7 @@ def objects(instances_file, features, patch):
     shapes = sorted({v[1] for v in categories.values()})
     grid = image_size // patch
     x_rows, colour_labels, shape_labels = [], [], []
+    patch_rows, patch_colours, patch_shapes = [], [], []
     for a in d['annotations']:
         f = features.get(names[a['image_id']])
         if f is None:
@@ -49,13 +51,26 @@ def objects(instances_file, features, patch):
         colour, shape = categories[a['category_id']]
         colour_labels.append(colours.index(colour))
         shape_labels.append(shapes.index(shape))
-    return torch.stack(x_rows), torch.tensor(colour_labels), torch.tensor(shape_labels), len(colours), len(shapes)
+        patch_rows.extend(f[cells])
+        patch_colours.extend([colours.index(colour)] * len(cells))
+        patch_shapes.extend([shapes.index(shape)] * len(cells))
+    per_object = torch.stack(x_rows), torch.tensor(colour_labels), torch.tensor(shape_labels)
+    per_patch = torch.stack(patch_rows), torch.tensor(patch_colours), torch.tensor(patch_shapes)
+    return per_object, per_patch, len(colours), len(shapes)
 
 
 def main():
     run, train_bin, held_bin, width, patch = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
-    xt, ct, st, nc, ns = objects(run + '/world/train/instances_train.json', load_features(train_bin, width), patch)
-    xh, ch, sh, _, _ = objects(run + '/world/heldout/instances_heldout.json', load_features(held_bin, width), patch)
+    train, train_patches, nc, ns = objects(run + '/world/train/instances_train.json', load_features(train_bin, width),
+                                           patch)
+    held, held_patches, _, _ = objects(run + '/world/heldout/instances_heldout.json', load_features(held_bin, width),
+                                       patch)
+    probe('object', train, held, nc, ns)
+    probe('patch', train_patches, held_patches, nc, ns)
+
+
+def probe(unit, train, held, nc, ns):
+    (xt, ct, st), (xh, ch, sh) = train, held
     mean, std = xt.mean(0), xt.std(0) + 1e-5
     xt, xh = (xt - mean) / std, (xh - mean) / std
     for name, yt, yh, k in [('colour', ct, ch, nc), ('shape', st, sh, ns)]:
@@ -70,8 +85,8 @@ def main():
                 optimizer.step()
             train = (model(xt).argmax(1) == yt).float().mean().item()
             held = (model(xh).argmax(1) == yh).float().mean().item()
-            print(f'{name:6s} {"linear" if hidden == 0 else "mlp   "} probe: train {train:.3f}  held-out {held:.3f}'
-                  f'  ({len(yt)} / {len(yh)} objects)')
+            print(f'{name:6s} {"linear" if hidden == 0 else "mlp   "} probe per {unit:6s}: train {train:.3f}  '
+                  f'held-out {held:.3f}  ({len(yt)} / {len(yh)} {unit}{"es" if unit == "patch" else "s"})')
 
 
 if __name__ == '__main__':

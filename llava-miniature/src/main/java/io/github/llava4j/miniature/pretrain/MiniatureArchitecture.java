@@ -41,12 +41,13 @@ public record MiniatureArchitecture(
     }
 
     /**
-     * The issue's default: 64 px images of 8 px patches (64 patches); CLIP 64 wide, 3 layers (feature layer -2), 4
+     * The issue's default: 64 px images of 16 px patches (16 patches, so a small object is one visual token: see
+     * docs/miniature.md, change 7); CLIP 64 wide, 3 layers (feature layer -2), 4
      * heads, intermediate 128; LLaMA 128 wide, 4 layers, 4 heads (4 KV heads), intermediate 256, 1024 positions (64
      * image rows + a long multi-turn conversation), rope theta 10000.
      */
     public static MiniatureArchitecture defaults() {
-        return new MiniatureArchitecture(64, 8, 64, 3, 4, 128, -2, ProjectorType.MLP2X_GELU, 128, 4, 4, 4, 256, 1024,
+        return new MiniatureArchitecture(64, 16, 64, 3, 4, 128, -2, ProjectorType.MLP2X_GELU, 128, 4, 4, 4, 256, 1024,
                 10000.0);
     }
 

@@ -179,7 +179,7 @@ public record WorldConfig(
         private List<Texture> textures = List.of(Texture.values());
         private int textureAmplitude = 8;
         private Integer margin;
-        private int grid = 8;
+        private int grid = 16;
         private int captionsPerImage = 5;
 
         private Builder() {}

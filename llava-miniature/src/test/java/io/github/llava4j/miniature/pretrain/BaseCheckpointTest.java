@@ -24,7 +24,7 @@ class BaseCheckpointTest {
         assertThat(read).isEqualTo(written);
         assertThat(read.text().vocabSize()).isEqualTo(BaseCheckpoint.DEFAULT_VOCAB_SIZE);
         assertThat(read.imageTokenIndex()).isEqualTo(BaseCheckpoint.DEFAULT_VOCAB_SIZE - 1);
-        assertThat(read.imageSeqLength()).isEqualTo(64);
+        assertThat(read.imageSeqLength()).isEqualTo(16); // 64 px images of 16 px patches
         assertThat(read.visionLayersToRun()).isEqualTo(2);
         assertThat(dir.resolve(ConfigReader.PREPROCESSOR_JSON)).isRegularFile();
         try (LlavaTokenizer tokenizer = LlavaTokenizer.load(dir)) {

@@ -19,14 +19,14 @@ class RecipeConfigTest {
     @Test
     void should_refuse_a_world_grid_other_than_the_patch_size() {
         MiniatureArchitecture d = MiniatureArchitecture.defaults();
-        MiniatureArchitecture patch16 = new MiniatureArchitecture(d.imageSize(), 16, d.visionHidden(),
+        MiniatureArchitecture patch8 = new MiniatureArchitecture(d.imageSize(), 8, d.visionHidden(),
                 d.visionLayers(), d.visionHeads(), d.visionIntermediate(), d.visionFeatureLayer(), d.projector(),
                 d.textHidden(), d.textLayers(), d.textHeads(), d.textKvHeads(), d.textIntermediate(),
                 d.maxPositions(), d.ropeTheta());
 
-        assertThatThrownBy(() -> defaults.toBuilder().architecture(patch16).build())
-                .hasMessage("the world's grid (8 px) must be 0 or the vision tower's patch size (16 px)");
-        assertThat(defaults.toBuilder().architecture(patch16)
+        assertThatThrownBy(() -> defaults.toBuilder().architecture(patch8).build())
+                .hasMessage("the world's grid (16 px) must be 0 or the vision tower's patch size (8 px)");
+        assertThat(defaults.toBuilder().architecture(patch8)
                 .world(defaults.world().toBuilder().grid(0).build()).build().world().grid()).isZero();
     }
 

@@ -102,7 +102,7 @@ class SceneGeneratorTest {
 
     @Test
     void should_put_each_object_in_a_block_of_whole_grid_cells_with_one_side_per_size_class() {
-        assertThat(config.grid()).isEqualTo(8);
+        assertThat(config.grid()).isEqualTo(16);
         Set<Integer> columns = new HashSet<>();
         for (Scene scene : new SceneGenerator(config, 4).scenes(0, 300)) {
             for (SceneObject o : scene.objects()) {
@@ -114,10 +114,10 @@ class SceneGeneratorTest {
                 columns.add(box.x() / config.grid());
             }
         }
-        // 64 px, margin 2: small objects fill 2x2 cells (side 14), large ones 3x3 (side 22), anywhere on the 8x8 grid
-        assertThat(SceneGenerator.gridSide(Size.SMALL, 64, 8, 2)).isEqualTo(14);
-        assertThat(SceneGenerator.gridSide(Size.LARGE, 64, 8, 2)).isEqualTo(22);
-        assertThat(columns).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5, 6);
+        // 64 px, margin 2: small objects fill one cell (side 14), large ones 2x2 (side 30), anywhere on the 4x4 grid
+        assertThat(SceneGenerator.gridSide(Size.SMALL, 64, 16, 2)).isEqualTo(14);
+        assertThat(SceneGenerator.gridSide(Size.LARGE, 64, 16, 2)).isEqualTo(30);
+        assertThat(columns).containsExactlyInAnyOrder(0, 1, 2, 3);
     }
 
     @Test

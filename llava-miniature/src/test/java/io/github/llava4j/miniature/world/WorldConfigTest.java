@@ -58,9 +58,9 @@ class WorldConfigTest {
     void should_reject_a_grid_that_does_not_divide_the_image_or_cannot_hold_a_size_class() {
         assertThatThrownBy(() -> WorldConfig.builder().grid(7).build())
                 .hasMessageContaining("grid must be 0 or divide imageSize 64, got 7");
-        assertThatThrownBy(() -> WorldConfig.builder().imageSize(32).grid(8).build())
+        assertThatThrownBy(() -> WorldConfig.builder().imageSize(48).grid(16).build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("a grid of 8 px cannot hold LARGE objects");
-        assertThat(WorldConfig.builder().imageSize(32).grid(0).build().grid()).isZero();
+                .hasMessageContaining("a grid of 16 px cannot hold SMALL objects");
+        assertThat(WorldConfig.builder().imageSize(48).grid(0).build().grid()).isZero();
     }
 }
