@@ -1,10 +1,10 @@
 package io.github.llava4j.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import io.github.llava4j.LlavaException;
 import io.github.llava4j.config.LlamaTextConfig;
 import java.util.List;
@@ -131,26 +131,42 @@ public final class LlamaDecoder {
             throw new LlavaException("segment lengths " + java.util.Arrays.toString(segments) + " sum to " + at
                     + ", not the " + t + " positions");
         }
-        float[] values = new float[t * t];
-        for (int i = 0; i < t; i++) {
-            for (int j = 0; j < t; j++) {
-                if (j > i || segmentOf[j] != segmentOf[i]) {
-                    values[i * t + j] = Float.NEGATIVE_INFINITY;
-                }
-            }
+        try (NDArray ids = manager.create(segmentOf); // T ints, the only array made from Java data
+                NDArray keySegment = ids.reshape(1, t);
+                NDArray querySegment = ids.reshape(t, 1);
+                NDArray otherSegment = keySegment.neq(querySegment); // [T, T]
+                NDArray future = future(manager, 0, t);
+                NDArray blocked = future.logicalOr(otherSegment)) {
+            return additive(manager, blocked);
         }
-        return manager.create(values, new Shape(t, t));
     }
 
     /** {@code [T, start+T]}: 0 where key j may be seen by query i (j <= start+i), -inf elsewhere. */
     private static NDArray causalMask(NDManager manager, int start, int t) {
-        int total = start + t;
-        float[] values = new float[t * total];
-        for (int i = 0; i < t; i++) {
-            for (int j = start + i + 1; j < total; j++) {
-                values[i * total + j] = Float.NEGATIVE_INFINITY;
-            }
+        try (NDArray future = future(manager, start, t)) {
+            return additive(manager, future);
         }
-        return manager.create(values, new Shape(t, total));
+    }
+
+    /** {@code [T, start+T]} boolean: true where key j comes after query i (at position start+i). */
+    private static NDArray future(NDManager manager, int start, int t) {
+        try (NDArray keys = manager.arange(0, start + t, 1, DataType.INT32);
+                NDArray keyRow = keys.reshape(1, start + t);
+                NDArray queries = manager.arange(start, start + t, 1, DataType.INT32);
+                NDArray queryColumn = queries.reshape(t, 1)) {
+            return keyRow.gt(queryColumn);
+        }
+    }
+
+    /**
+     * -inf where {@code blocked}, 0 elsewhere, FLOAT32, made by torch: a mask built from a Java array would hold a
+     * direct buffer that only a garbage collection frees, and training builds one per pass (gigabytes resident
+     * between collections).
+     */
+    private static NDArray additive(NDManager manager, NDArray blocked) {
+        try (NDArray minusInfinity = manager.full(blocked.getShape(), Float.NEGATIVE_INFINITY, DataType.FLOAT32);
+                NDArray zero = manager.zeros(blocked.getShape(), DataType.FLOAT32)) {
+            return NDArrays.where(blocked, minusInfinity, zero);
+        }
     }
 }
