@@ -53,8 +53,8 @@ class MiniatureRecipeTest {
     }
 
     /**
-     * A short run (900 stage-2 steps; 3.5 minutes in all) must read held-out images well above chance. At this scale
-     * only the colour of a lone object is learnt that fast: 35 of 40 when measured (docs/miniature.md), chance is 1 in
+     * A short run (900 stage-2 steps; 3 minutes in all) must read held-out images well above chance. At this scale
+     * only the colour of a lone object is learnt that fast: 40 of 40 when measured (docs/miniature.md), chance is 1 in
      * 8; shapes and positions need far more steps.
      */
     @Test
