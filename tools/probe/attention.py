@@ -4,10 +4,10 @@ For held-out questions that name exactly one object (shape questions name it by 
 object?"; colour questions by its shape, "Which colour does the circle have?"), runs the model with
 tools/reference/llava_reference.py's independent forward (CLIP tower, projector, RMSNorm, RoPE) and reports, per
 decoder layer, at the last prompt position (the one that predicts the answer):
-  - the share of its attention (mean over heads) on the 64 image positions,
+  - the share of its attention (mean over heads) on the image positions (one per patch),
   - of that, the share on the patches under the named object's box (uniform attention gives the box's area share),
     also for the most selective head,
-  - the entropy of the attention over the patches (ln 64 = 4.16 when uniform).
+  - the entropy of the attention over the patches (ln of their number when uniform).
 
 Usage: /usr/bin/python3 attention.py RUN_DIR MODEL_DIR PROMPTS_JSON   (see attention.sh, which writes PROMPTS_JSON)
 """
@@ -100,13 +100,13 @@ def main():
 
         image = Image.open(os.path.join(run, "world/heldout/images", f"{p['sceneId']:012d}.png")).convert("RGB")
         pixels = torch.from_numpy(R.preprocess(image, vc["image_size"], True))[None]
-        features = R.image_features(v, w, pixels)  # [1, 64, H]
+        features = R.image_features(v, w, pixels)  # [1, P, H]
         ids = R.expand_ids(v, p["ids"])
         start = ids.index(v["image_token"])
         is_image = torch.tensor([t == v["image_token"] for t in ids])
         rows = last_position_attention(tc, w, R.embed(v, w, ids, is_image, features))
         for layer, row in enumerate(rows):
-            per_head = row[:, start:start + grid * grid].numpy()  # [heads, 64]
+            per_head = row[:, start:start + grid * grid].numpy()  # [heads, P]
             mean = per_head.mean(0)
             on_image[layer] += mean.sum()
             on_object[layer] += mean[cells].sum() / mean.sum()
